@@ -1,0 +1,27 @@
+# The two commands of a fresh checkout: `make release` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: release test lint validate clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+release: $(STAMP)  ## Build, validate and publish a new release of dataset/ (NOTE="..." adds a changelog note)
+	$(BIN)/jrr release $(if $(NOTE),--note "$(NOTE)")
+
+test: $(STAMP)  ## Lint and run the test suite
+	$(BIN)/ruff check flows schemas tests
+	$(BIN)/ruff format --check flows schemas tests
+	$(BIN)/python -m pytest
+
+validate: $(STAMP)  ## Check raw/ builds and every published release is intact
+	$(BIN)/jrr validate
+
+clean:
+	rm -rf $(VENV) .prefect .jrr .pytest_cache .ruff_cache

@@ -1,0 +1,250 @@
+"""Stage 1b, parse annotations: turn annotation files into records and the quotes citing them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows.dates import EdtfError, parse_edtf
+from flows.ingest import AnnotationFile
+from flows.problems import Location, Problem
+from flows.yaml_lines import Mapping, Sequence
+from schemas import TABLES
+
+SECTIONS = ["meetings", "treaties", "projects", "figures"]
+SELECTOR_KEYS = {"exact", "prefix", "suffix"}
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A W3C TextQuoteSelector: the exact text, optionally with its neighbours."""
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A quote from one article backing one record."""
+
+    table: str
+    record_id: str
+    article_id: str
+    selector: Selector
+    location: Location
+
+
+@dataclass
+class Record:
+    """One annotated record, its values as written and where it was written."""
+
+    table: str
+    record_id: str
+    values: dict[str, Any]
+    location: Location
+    article_id: str
+    parent_id: str | None = None
+
+
+@dataclass
+class Annotations:
+    """All records, citations and `ref`s of the annotation files."""
+
+    records: list[Record] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    refs: list[Citation] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def input_fields(table: str) -> list[str]:
+    """Columns an annotator writes for `table`: all but the key and derived ones."""
+    spec = TABLES[table]
+    schema = spec.model.to_schema()
+    return [
+        name
+        for name, column in schema.columns.items()
+        if name != spec.primary_key and not (column.metadata or {}).get("derived")
+    ]
+
+
+def parse_annotations(files: list[AnnotationFile], article_ids: set[str]) -> Annotations:
+    """Parse every annotation file into records, citations and refs."""
+    result = Annotations()
+    for annotation in files:
+        _parse_file(annotation, article_ids, result)
+    return result
+
+
+def _parse_file(annotation: AnnotationFile, article_ids: set[str], out: Annotations) -> None:
+    """Parse one annotation file."""
+    path, content = annotation.path, annotation.content
+    for key in content.values:
+        if key not in ("article", *SECTIONS):
+            allowed = ", ".join(["article", *SECTIONS])
+            out.problems.append(
+                Problem(path, content.key_lines[key], key, f"unknown section (allowed: {allowed})")
+            )
+    article_id = content.get("article")
+    if not isinstance(article_id, str) or article_id not in article_ids:
+        message = (
+            "required: the id of the article this file annotates"
+            if article_id is None
+            else f"no article {article_id!r} in raw/articles/ (add <id>.txt and <id>.yaml)"
+        )
+        out.problems.append(Problem(path, content.key_lines.get("article", 1), "article", message))
+        return
+    for section in SECTIONS:
+        items = content.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, Sequence):
+            line = content.key_lines[section]
+            out.problems.append(Problem(path, line, section, "must be a list of records"))
+            continue
+        for item, line in zip(items.items, items.item_lines, strict=True):
+            _parse_item(section, item, line, path, article_id, out)
+
+
+def _parse_item(
+    table: str, item: Any, line: int, path: str, article_id: str, out: Annotations
+) -> None:
+    """Parse one list item: a record, or a `ref` citing a record of another file."""
+    if not isinstance(item, Mapping):
+        out.problems.append(Problem(path, line, table, "each item must be a mapping of fields"))
+        return
+    if "ref" in item.values:
+        _parse_ref(table, item, path, article_id, out)
+        return
+    record = _parse_record(table, item, path, article_id, out)
+    if record is not None and table == "treaties":
+        events = item.get("events")
+        if events is not None and not isinstance(events, Sequence):
+            out.problems.append(Problem(path, item.key_lines["events"], "events", "must be a list"))
+        elif events is not None:
+            for event, event_line in zip(events.items, events.item_lines, strict=True):
+                if not isinstance(event, Mapping):
+                    out.problems.append(Problem(path, event_line, "events", "must be a mapping"))
+                    continue
+                _parse_record("treaty_events", event, path, article_id, out, record.record_id)
+
+
+def _parse_ref(table: str, item: Mapping, path: str, article_id: str, out: Annotations) -> None:
+    """Parse `- ref: <id>` plus evidence: another source for a record of another file."""
+    _reject_unknown_keys(item, {"ref", "evidence"}, path, out)
+    record_id = item.get("ref")
+    location = Location(path, item.line, tuple(item.key_lines.items()))
+    if not isinstance(record_id, str):
+        out.problems.append(location.problem("ref", "must be the id of a record"))
+        return
+    out.refs.append(Citation(table, record_id, article_id, Selector(record_id), location))
+    out.citations.extend(_parse_evidence(table, record_id, item, path, article_id, out))
+
+
+def _parse_record(
+    table: str,
+    item: Mapping,
+    path: str,
+    article_id: str,
+    out: Annotations,
+    parent_id: str | None = None,
+) -> Record | None:
+    """Check one record's fields and collect its evidence."""
+    spec = TABLES[table]
+    fields = input_fields(table)
+    extra = {"events"} if table == "treaties" else set()
+    _reject_unknown_keys(item, {"id", "evidence", *fields, *extra}, path, out)
+    key_lines = {spec.primary_key if k == "id" else k: v for k, v in item.key_lines.items()}
+    location = Location(path, item.line, tuple(key_lines.items()))
+    values = {name: item.get(name) for name in fields}
+    for name, value in values.items():
+        message = type_problem(table, name, value)
+        if message:
+            out.problems.append(location.problem(name, message))
+    record_id = item.get("id")
+    if record_id is None and table == "treaty_events":
+        record_id = derived_event_id(parent_id, values.get("type"), values.get("date"))
+    if not isinstance(record_id, str):
+        out.problems.append(location.problem(spec.primary_key, "required: a lowercase slug id"))
+        return None
+    out.citations.extend(_parse_evidence(table, record_id, item, path, article_id, out))
+    record = Record(table, record_id, values, location, article_id, parent_id)
+    out.records.append(record)
+    return record
+
+
+def derived_event_id(treaty_id: str | None, event_type: object, date: object) -> str:
+    """`<treaty_id>-<type>-<date_start>`, the id of an event that gives none."""
+    try:
+        start = parse_edtf(date).start.isoformat() if isinstance(date, str) else date
+    except EdtfError:
+        start = date
+    return f"{treaty_id}-{str(event_type).replace('_', '-')}-{start}"
+
+
+def type_problem(table: str, name: str, value: Any) -> str | None:
+    """Why `value` is of the wrong kind for column `name`, or None."""
+    if value is None:
+        return None
+    if table == "treaties" and name == "parties":
+        if isinstance(value, Sequence) and all(isinstance(v, str) for v in value.items):
+            return None
+        return "expected a list of country codes, e.g. [JP, RU]"
+    dtype = str(TABLES[table].model.to_schema().columns[name].dtype)
+    if dtype in ("float64", "int64"):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if ok else f"expected a number, got {_describe(value)}"
+    if not isinstance(value, str):
+        return f"expected text, got {_describe(value)}"
+    return None
+
+
+def _parse_evidence(
+    table: str, record_id: str, item: Mapping, path: str, article_id: str, out: Annotations
+) -> list[Citation]:
+    """The quotes under `evidence`: bare strings or {exact, prefix, suffix}."""
+    evidence = item.get("evidence")
+    line = item.key_lines.get("evidence", item.line)
+    if not isinstance(evidence, Sequence) or not evidence.items:
+        message = "required: a list of one or more verbatim quotes from the article"
+        out.problems.append(Problem(path, line, "evidence", message))
+        return []
+    citations = []
+    for quote, quote_line in zip(evidence.items, evidence.item_lines, strict=True):
+        selector = _selector(quote)
+        location = Location(path, quote_line)
+        if selector is None:
+            message = "each quote must be text or a mapping with exact (and prefix/suffix) text"
+            out.problems.append(location.problem("evidence", message))
+            continue
+        citations.append(Citation(table, record_id, article_id, selector, location))
+    return citations
+
+
+def _selector(quote: Any) -> Selector | None:
+    """A Selector from a bare string or a mapping, or None if malformed."""
+    if isinstance(quote, str) and quote:
+        return Selector(quote)
+    if not isinstance(quote, Mapping) or set(quote.values) - SELECTOR_KEYS:
+        return None
+    parts = {key: quote.get(key, "") for key in SELECTOR_KEYS}
+    if not all(isinstance(part, str) for part in parts.values()) or not parts["exact"]:
+        return None
+    return Selector(**parts)
+
+
+def _reject_unknown_keys(item: Mapping, allowed: set[str], path: str, out: Annotations) -> None:
+    """Report every key that is not a field of the record."""
+    for key in item.values:
+        if key not in allowed:
+            message = f"unknown field (allowed: {', '.join(sorted(allowed))})"
+            out.problems.append(Problem(path, item.key_lines[key], key, message))
+
+
+def _describe(value: Any) -> str:
+    """A short description of a wrongly typed value."""
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, Sequence):
+        return "a list"
+    return f"{type(value).__name__} {value!r}"

@@ -1,0 +1,58 @@
+"""The build as plain functions: raw/ in, validated tables out (or every problem at once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from flows.annotations import Annotations, parse_annotations
+from flows.build import build_tables
+from flows.evidence import Resolved, resolve_citations
+from flows.ingest import Inputs, read_inputs
+from flows.problems import InputError
+from flows.validate import validate_built
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated tables and the normalised article texts they quote."""
+
+    tables: dict[str, pd.DataFrame]
+    texts: dict[str, str]
+
+
+def parse(inputs: Inputs) -> Annotations:
+    """Records and citations of every annotation file."""
+    return parse_annotations(inputs.annotations, set(inputs.articles))
+
+
+def resolve(inputs: Inputs, annotations: Annotations) -> Resolved:
+    """Offsets of every quote citing a record that exists."""
+    known = {(record.table, record.record_id) for record in annotations.records}
+    citations = [c for c in annotations.citations if (c.table, c.record_id) in known]
+    texts = {article_id: article.text for article_id, article in inputs.articles.items()}
+    paths = {article_id: article.text_path for article_id, article in inputs.articles.items()}
+    return resolve_citations(citations, texts, paths)
+
+
+def build_and_validate(inputs: Inputs, annotations: Annotations, resolved: Resolved) -> Dataset:
+    """Build and validate the tables; raise InputError with every problem of every stage."""
+    built = build_tables(inputs.articles, annotations, resolved)
+    texts = {article_id: article.text for article_id, article in inputs.articles.items()}
+    tables, problems = validate_built(built, texts)
+    earlier = [*inputs.problems, *annotations.problems, *resolved.problems, *built.problems]
+    # A value already reported (say, a bad date) also fails its column check; say it once.
+    reported = {(p.path, p.line, p.field) for p in earlier}
+    every_problem = earlier + [p for p in problems if (p.path, p.line, p.field) not in reported]
+    if every_problem:
+        raise InputError(every_problem)
+    return Dataset(tables, texts)
+
+
+def build_dataset(root: Path) -> Dataset:
+    """Run every build stage over `root`/raw."""
+    inputs = read_inputs(root)
+    annotations = parse(inputs)
+    return build_and_validate(inputs, annotations, resolve(inputs, annotations))

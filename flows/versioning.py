@@ -1,0 +1,47 @@
+"""Decide the next release from the diff against the latest published one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flows.changelog import render_section
+from flows.diff import Diff, diff_versions, next_version
+from flows.pipeline import Dataset
+from flows.publish import ReleasePlan, read_index
+from schemas.datapackage import current_table_schemas
+from schemas.io import read_datapackage, read_release, table_schemas
+
+
+def latest_version(dataset_dir: Path) -> str | None:
+    """The newest published version, or None before the first release."""
+    releases = read_index(dataset_dir)["releases"]
+    return releases[-1]["version"] if releases else None
+
+
+def diff_against_latest(dataset_dir: Path, dataset: Dataset) -> tuple[str | None, Diff]:
+    """The latest version and the diff from it to `dataset`."""
+    latest = latest_version(dataset_dir)
+    new_schemas = current_table_schemas()
+    if latest is None:
+        return None, diff_versions({}, {}, dataset.tables, new_schemas)
+    folder = dataset_dir / f"v{latest}"
+    old_schemas = table_schemas(read_datapackage(folder))
+    return latest, diff_versions(read_release(folder), old_schemas, dataset.tables, new_schemas)
+
+
+def plan_release(
+    dataset_dir: Path, dataset: Dataset, date: str, note: str | None = None
+) -> ReleasePlan | None:
+    """The release `dataset` calls for, or None when nothing changed."""
+    latest, diff = diff_against_latest(dataset_dir, dataset)
+    if diff.bump is None:
+        return None
+    version = next_version(latest, diff.bump)
+    return ReleasePlan(
+        version=version,
+        date=date,
+        tables=dataset.tables,
+        table_schemas=current_table_schemas(),
+        changes=diff.changes_frame(),
+        changelog_section=render_section(version, date, diff, note),
+    )

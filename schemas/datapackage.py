@@ -1,0 +1,115 @@
+"""Frictionless Table Schemas generated from the pandera models, and pandera schemas read back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow
+
+from schemas.registry import TABLES, TableSpec
+
+_TYPES = {
+    "str": "string",
+    "string[pyarrow]": "string",
+    "int64": "integer",
+    "float64": "number",
+    "date32[day][pyarrow]": "date",
+}
+_DTYPES = {
+    "string": str,
+    "integer": "int64",
+    "number": "float64",
+    "date": pd.ArrowDtype(pyarrow.date32()),
+}
+
+
+def table_schema(spec: TableSpec) -> dict[str, Any]:
+    """The Table Schema of one table: fields with types, descriptions and constraints, and keys."""
+    schema = spec.model.to_schema()
+    fields = [_field(name, column) for name, column in schema.columns.items()]
+    result: dict[str, Any] = {
+        "fields": fields,
+        "missingValues": [""],
+        "primaryKey": [spec.primary_key],
+    }
+    if spec.foreign_keys:
+        result["foreignKeys"] = [
+            {
+                "fields": [key.column],
+                "reference": {"resource": key.reference_table, "fields": [key.reference_column]},
+            }
+            for key in spec.foreign_keys
+        ]
+    return result
+
+
+def _field(name: str, column: pa.Column) -> dict[str, Any]:
+    """One Table Schema field from one pandera column."""
+    constraints: dict[str, Any] = {}
+    if not column.nullable:
+        constraints["required"] = True
+    if column.unique:
+        constraints["unique"] = True
+    for check in column.checks:
+        constraints.update(_constraint(check.name, check.statistics))
+    field = {
+        "name": name,
+        "type": _TYPES[str(column.dtype)],
+        "description": column.description or "",
+    }
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def _constraint(name: str, statistics: dict[str, Any]) -> dict[str, Any]:
+    """The Table Schema constraint for one pandera check."""
+    if name == "str_matches":
+        # Table Schema patterns match the whole value, so the model's ^ and $ are implied.
+        return {"pattern": statistics["pattern"].removeprefix("^").removesuffix("$")}
+    if name == "isin":
+        return {"enum": sorted(statistics["allowed_values"])}
+    if name == "greater_than_or_equal_to":
+        return {"minimum": statistics["min_value"]}
+    if name == "less_than_or_equal_to":
+        return {"maximum": statistics["max_value"]}
+    if name == "str_length":
+        bounds = {
+            "minLength": statistics.get("min_value"),
+            "maxLength": statistics.get("max_value"),
+        }
+        return {key: value for key, value in bounds.items() if value is not None}
+    raise ValueError(f"no Table Schema constraint for pandera check {name!r}")
+
+
+def pandera_schema(name: str, schema: dict[str, Any]) -> pa.DataFrameSchema:
+    """A pandera schema enforcing a published Table Schema: types, required, unique, constraints."""
+    columns = {}
+    for field in schema["fields"]:
+        constraints = field.get("constraints", {})
+        checks = []
+        if "pattern" in constraints:
+            checks.append(pa.Check.str_matches(f"^(?:{constraints['pattern']})$"))
+        if "enum" in constraints:
+            checks.append(pa.Check.isin(constraints["enum"]))
+        if "minimum" in constraints:
+            checks.append(pa.Check.ge(constraints["minimum"]))
+        if "maximum" in constraints:
+            checks.append(pa.Check.le(constraints["maximum"]))
+        if "minLength" in constraints:
+            checks.append(pa.Check.str_length(min_value=constraints["minLength"]))
+        columns[field["name"]] = pa.Column(
+            _DTYPES[field["type"]],
+            checks=checks,
+            nullable=not constraints.get("required", False),
+            unique=constraints.get("unique", False),
+            description=field.get("description"),
+        )
+    return pa.DataFrameSchema(columns, name=name, strict=True, coerce=True, ordered=True)
+
+
+def current_table_schemas() -> dict[str, dict[str, Any]]:
+    """Table Schemas of every table as the models define them now."""
+    return {name: table_schema(spec) for name, spec in TABLES.items()}

@@ -1,0 +1,72 @@
+"""Field builders shared by the table models, so each rule is written once."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow
+
+from schemas import codes
+
+# Arrow's date32 is Parquet's native date and, unlike datetime64[ns], reaches back before 1677.
+Date = Annotated[pd.ArrowDtype, pyarrow.date32()]
+
+DERIVED = {"derived": True}
+
+
+def record_id(description: str) -> Any:
+    """A primary key: a stable lowercase slug chosen by annotators."""
+    return pa.Field(str_matches=codes.SLUG, unique=True, description=description)
+
+
+def reference(description: str, derived: bool = False) -> Any:
+    """A foreign key holding another table's slug."""
+    return pa.Field(
+        str_matches=codes.SLUG, description=description, metadata=DERIVED if derived else None
+    )
+
+
+def text(description: str, nullable: bool = False) -> Any:
+    """Free text: non-empty and never starting like a spreadsheet formula."""
+    return pa.Field(
+        str_matches=codes.FREE_TEXT,
+        str_length={"min_value": 1},
+        nullable=nullable,
+        description=description,
+    )
+
+
+def code(values: list[str], description: str, nullable: bool = False) -> Any:
+    """A value from a fixed code list."""
+    return pa.Field(isin=values, nullable=nullable, description=description)
+
+
+def edtf(description: str) -> Any:
+    """An EDTF date as the annotator wrote it."""
+    return pa.Field(str_matches=codes.EDTF_TEXT, description=description)
+
+
+def edtf_start(of: str) -> Any:
+    """The earliest day an EDTF column can mean."""
+    return pa.Field(description=f"Earliest day `{of}` can mean.", metadata=DERIVED)
+
+
+def edtf_end(of: str) -> Any:
+    """The latest day an EDTF column can mean."""
+    return pa.Field(description=f"Latest day `{of}` can mean.", metadata=DERIVED)
+
+
+def edtf_precision(of: str) -> Any:
+    """The coarsest unit an EDTF column is given in."""
+    return pa.Field(
+        isin=codes.PRECISIONS,
+        description=f"Precision of `{of}`: day, month or year.",
+        metadata=DERIVED,
+    )
+
+
+def date_order_holds(frame: pd.DataFrame, column: str) -> pd.Series:
+    """True where `<column>_end` is not before `<column>_start`."""
+    return frame[f"{column}_end"] >= frame[f"{column}_start"]

@@ -1,0 +1,40 @@
+"""Read published tables back, validated against the schema they were published with."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from schemas.datapackage import pandera_schema
+
+
+def read_datapackage(folder: Path) -> dict[str, Any]:
+    """The release's datapackage.json."""
+    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def table_schemas(datapackage: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Table name → Table Schema, as published in a datapackage.json."""
+    return {resource["name"]: resource["schema"] for resource in datapackage["resources"]}
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    """A published CSV as text cells; only the empty cell is null (so Namibia's NA survives)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+
+
+def read_table(folder: Path, name: str, fmt: str = "parquet") -> pd.DataFrame:
+    """One published table from Parquet or CSV, validated with its release's own schema."""
+    schema = table_schemas(read_datapackage(folder))[name]
+    path = folder / f"{name}.{fmt}"
+    frame = pd.read_parquet(path) if fmt == "parquet" else read_csv(path)
+    return pandera_schema(name, schema).validate(frame, lazy=True)
+
+
+def read_release(folder: Path, fmt: str = "parquet") -> dict[str, pd.DataFrame]:
+    """Every table of a published release folder."""
+    names = table_schemas(read_datapackage(folder))
+    return {name: read_table(folder, name, fmt) for name in names}
