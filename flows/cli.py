@@ -36,6 +36,7 @@ def run_release(args: argparse.Namespace) -> int:
     from flows.publish import PublishError
     from flows.release import release_flow
 
+    prefect_settings.hide_expected_failures(InputError, PublishError)
     state = release_flow(
         root=root, note=args.note, date=args.date, dry_run=args.dry_run, return_state=True
     )
@@ -54,6 +55,49 @@ def run_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_validate(args: argparse.Namespace) -> int:
+    """Check raw/ and every release, or one downloaded file or release folder."""
+    from flows.checks import validate_path, validate_project
+
+    root = args.root.resolve()
+    if args.path is None:
+        problems = validate_project(root)
+        what = "raw/ builds, every release matches its checksums and schema, nothing unreleased"
+    else:
+        problems = validate_path(args.path, root)
+        what = f"{args.path} is valid"
+    if problems:
+        raise InputError(problems, summary=f"{len(problems)} problem(s) found.")
+    print(f"ok: {what}")
+    return 0
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """Print what changed between two versions."""
+    from flows.compare import UnknownVersionError, diff_specs, render_diff
+
+    try:
+        diff = diff_specs(args.old, args.new, args.root.resolve())
+    except UnknownVersionError as error:
+        raise CommandError(str(error)) from error
+    print(render_diff(args.old, args.new, diff), end="")
+    if args.csv:
+        diff.changes_frame().to_csv(args.csv, index=False, lineterminator="\r\n")
+    return 0
+
+
+def run_download(args: argparse.Namespace) -> int:
+    """Fetch a release, verifying every file; keep only verified files."""
+    from flows.download import DownloadError, download_release
+
+    try:
+        folder = download_release(args.version, args.dest, args.base_url)
+    except DownloadError as error:
+        raise CommandError(str(error)) from error
+    print(f"verified {folder}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(prog="jrr", description=__doc__)
@@ -64,6 +108,24 @@ def _parser() -> argparse.ArgumentParser:
     release.add_argument("--date", help="release date (ISO 8601); default today")
     release.add_argument("--dry-run", action="store_true", help="show the release; write nothing")
     release.set_defaults(run=run_release)
+
+    validate = commands.add_parser("validate", help="check raw/ and every published release")
+    validate.add_argument("path", nargs="?", type=Path, help="one release folder or table file")
+    validate.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    validate.set_defaults(run=run_validate)
+
+    diff = commands.add_parser("diff", help="what changed between two versions")
+    diff.add_argument("old", help="a version (1.0.0), a release folder, or 'raw'")
+    diff.add_argument("new", help="a version, a release folder, or 'raw' (what raw/ builds now)")
+    diff.add_argument("--csv", type=Path, help="also write the record changes as changes.csv")
+    diff.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    diff.set_defaults(run=run_diff)
+
+    download = commands.add_parser("download", help="fetch a release and verify its checksums")
+    download.add_argument("version", nargs="?", help="e.g. 1.0.0; default the latest")
+    download.add_argument("--dest", type=Path, default=Path("jrr-data"), help="target folder")
+    download.add_argument("--from", dest="base_url", help="base URL or folder of dataset/")
+    download.set_defaults(run=run_download)
     return parser
 
 

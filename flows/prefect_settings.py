@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -21,3 +22,31 @@ def configure(root: Path) -> None:
     os.environ.setdefault("PREFECT_HOME", str(root / ".prefect"))
     for name, value in DEFAULTS.items():
         os.environ.setdefault(name, value)
+
+
+class _HideExpectedFailures(logging.Filter):
+    """Keep tracebacks of input and publish errors off the console: the CLI prints them plainly."""
+
+    def __init__(self, expected: tuple[type[BaseException], ...]) -> None:
+        super().__init__()
+        self.expected = expected
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for a record carrying, or reporting, one of the expected exceptions."""
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, self.expected):
+            return False
+        message = record.getMessage()
+        return not any(f"{kind.__name__}:" in message for kind in self.expected)
+
+
+def hide_expected_failures(*expected: type[BaseException]) -> None:
+    """Install the filter on the console handlers (the run's API logs keep everything)."""
+    from prefect.logging.configuration import ensure_logging_setup
+
+    ensure_logging_setup()
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler) and not any(
+            isinstance(f, _HideExpectedFailures) for f in handler.filters
+        ):
+            handler.addFilter(_HideExpectedFailures(expected))

@@ -39,12 +39,13 @@ class Location:
 class InputError(Exception):
     """Raised with every problem found, so that a person sees them all at once."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], summary: str | None = None) -> None:
         self.problems = sorted(set(problems))
+        self.summary = summary or f"{len(self.problems)} problem(s) found; nothing was published."
         super().__init__(self.report())
 
     def report(self) -> str:
-        """All problems, one per line, followed by a count."""
+        """All problems, one per line, followed by a summary."""
         lines = [str(p) for p in self.problems]
-        lines.append(f"{len(self.problems)} problem(s) found; nothing was published.")
+        lines.append(self.summary)
         return "\n".join(lines)

@@ -15,6 +15,7 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from flows.changelog import prepend_section
+from flows.dataset_readme import update_citation, write_dataset_readme
 from schemas import TABLES
 
 DATAPACKAGE_NAME = "japan-russia-relations"
@@ -88,6 +89,9 @@ def publish(dataset_dir: Path, plan: ReleasePlan) -> Path:
             os.replace(staging, target)
             os.replace(staged_index, index_path)
             os.replace(staged_changelog, changelog_path)
+            write_dataset_readme(dataset_dir)
+            if (dataset_dir.parent / "CITATION.cff").exists():
+                update_citation(dataset_dir.parent)
         finally:
             for leftover in dataset_dir.glob(".tmp-*"):
                 _remove(leftover)

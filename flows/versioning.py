@@ -7,9 +7,9 @@ from pathlib import Path
 from flows.changelog import render_section
 from flows.diff import Diff, diff_versions, next_version
 from flows.pipeline import Dataset
-from flows.publish import ReleasePlan, read_index
+from flows.publish import ReleasePlan, read_index, write_release_folder
 from schemas.datapackage import current_table_schemas
-from schemas.io import read_datapackage, read_release, table_schemas
+from schemas.io import read_csv, read_datapackage, read_release, table_schemas
 
 
 def latest_version(dataset_dir: Path) -> str | None:
@@ -44,4 +44,28 @@ def plan_release(
         table_schemas=current_table_schemas(),
         changes=diff.changes_frame(),
         changelog_section=render_section(version, date, diff, note),
+    )
+
+
+def rebuild_differences(dataset_dir: Path, dataset: Dataset, scratch: Path) -> list[str]:
+    """Files of the latest release that `dataset` would not reproduce byte for byte."""
+    releases = read_index(dataset_dir)["releases"]
+    if not releases:
+        return []
+    latest = releases[-1]
+    folder = dataset_dir / f"v{latest['version']}"
+    plan = ReleasePlan(
+        version=latest["version"],
+        date=latest["date"],
+        tables=dataset.tables,
+        table_schemas=current_table_schemas(),
+        changes=read_csv(folder / "changes.csv"),
+        changelog_section="",
+    )
+    rebuilt = {entry["path"]: entry for entry in write_release_folder(scratch, plan)}
+    published = {entry["path"]: entry for entry in latest["files"]}
+    return sorted(
+        f"v{latest['version']}/{name}"
+        for name in rebuilt.keys() | published.keys()
+        if rebuilt.get(name) != published.get(name)
     )

@@ -52,7 +52,9 @@ def validate_frame(
             if (case.check, row) in seen_frame_checks:
                 continue
             seen_frame_checks.add((case.check, row))
-        column = case.column if isinstance(case.column, str) else ""
+        column = _frame_check_column(case.check) or (
+            case.column if isinstance(case.column, str) else ""
+        )
         violations.append(Violation(table, row, column, _message(case.check, case.failure_case)))
     return frame, sorted(violations, key=lambda v: (v.row is not None, v.row or 0, v.column))
 
@@ -104,6 +106,15 @@ def check_evidence(
             message = "differs from the article's text at char_start:char_end"
             violations.append(Violation("evidence", int(row.Index), "quote", message))
     return violations
+
+
+def _frame_check_column(check: str) -> str | None:
+    """The column a whole-row check is about (date_end for date_end_not_before_start)."""
+    if check.endswith("_end_not_before_start"):
+        return check.removesuffix("_not_before_start")
+    if check == "quote_length_matches_offsets":
+        return "quote"
+    return None
 
 
 def _quote_differs(text: str, row: Any) -> bool:

@@ -1,0 +1,51 @@
+"""`jrr diff`: the diff between two published versions, release folders, or what raw/ builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from flows.changelog import render_section
+from flows.diff import Diff, diff_versions
+from flows.pipeline import build_dataset
+from schemas.datapackage import current_table_schemas
+from schemas.io import read_datapackage, read_release, table_schemas
+
+Side = tuple[dict[str, pd.DataFrame], dict[str, dict[str, Any]]]
+
+
+class UnknownVersionError(ValueError):
+    """A diff side that is neither a published version, a release folder, nor `raw`."""
+
+
+def load_side(spec: str, root: Path) -> Side:
+    """Tables and Table Schemas of `spec`: `1.0.0`/`v1.0.0`, a release folder, or `raw`."""
+    if spec == "raw":
+        return build_dataset(root).tables, current_table_schemas()
+    folder = Path(spec)
+    if not (folder / "datapackage.json").exists():
+        folder = root / "dataset" / f"v{spec.removeprefix('v')}"
+    if not (folder / "datapackage.json").exists():
+        published = sorted(p.name for p in (root / "dataset").glob("v*"))
+        raise UnknownVersionError(
+            f"{spec!r} is not a published version ({', '.join(published) or 'none yet'}), "
+            "a release folder, or 'raw'"
+        )
+    return read_release(folder), table_schemas(read_datapackage(folder))
+
+
+def diff_specs(old: str, new: str, root: Path) -> Diff:
+    """The diff from `old` to `new`."""
+    old_tables, old_schemas = load_side(old, root)
+    new_tables, new_schemas = load_side(new, root)
+    return diff_versions(old_tables, old_schemas, new_tables, new_schemas)
+
+
+def render_diff(old: str, new: str, diff: Diff) -> str:
+    """The diff as a person reads it: the changelog section format under an `old → new` title."""
+    if diff.bump is None:
+        return f"{old} → {new}: no changes\n"
+    body = render_section("", "", diff).split("\n", 1)[1].lstrip("\n")
+    return f"## {old} → {new} ({diff.bump})\n\n{body}"

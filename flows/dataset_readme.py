@@ -1,0 +1,286 @@
+"""The dataset's landing page (README.md and timeline.svg), regenerated from published data only.
+
+Nothing here records when it ran: the same published data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from flows.timeline import render_timeline
+from schemas.io import read_datapackage, read_release
+
+README_NAME = "README.md"
+TIMELINE_NAME = "timeline.svg"
+CITATION_NAME = "CITATION.cff"
+TITLE = "Japan–Russia Relations Dataset"
+AUTHOR = "Japan–Russia Relations Dataset contributors"
+MAX_LISTED_VALUES = 12  # longer enums (country, language codes) are not spelled out
+
+
+@dataclass(frozen=True)
+class LatestRelease:
+    """The latest published release: its index entry, every release's entry, tables, package."""
+
+    entry: dict[str, Any]
+    releases: list[dict[str, Any]]
+    tables: dict[str, pd.DataFrame]
+    datapackage: dict[str, Any]
+
+    @property
+    def version(self) -> str:
+        """Its version, e.g. 1.0.0."""
+        return str(self.entry["version"])
+
+    @property
+    def folder_name(self) -> str:
+        """Its folder under dataset/, e.g. v1.0.0."""
+        return f"v{self.version}"
+
+
+def read_latest(dataset_dir: Path) -> LatestRelease:
+    """The latest release listed in releases.json, its tables validated against its schema."""
+    releases = _releases(dataset_dir)
+    folder = dataset_dir / f"v{releases[-1]['version']}"
+    return LatestRelease(releases[-1], releases, read_release(folder), read_datapackage(folder))
+
+
+def render_readme(dataset_dir: Path) -> str:
+    """The README.md of dataset/, generated from releases.json and the latest release."""
+    return _readme(read_latest(dataset_dir))
+
+
+def render_timeline_svg(dataset_dir: Path) -> bytes:
+    """timeline.svg: the latest release's meetings and treaty milestones on one time axis."""
+    return _timeline_svg(read_latest(dataset_dir))
+
+
+def write_dataset_readme(dataset_dir: Path) -> list[Path]:
+    """Write dataset/README.md and dataset/timeline.svg atomically; return their paths."""
+    release = read_latest(dataset_dir)
+    return [
+        _write_atomic(dataset_dir / TIMELINE_NAME, _timeline_svg(release)),
+        _write_atomic(dataset_dir / README_NAME, _readme(release).encode("utf-8")),
+    ]
+
+
+def update_citation(root: Path) -> None:
+    """Set version and date-released in root/CITATION.cff to the latest release's."""
+    entry = _releases(root / "dataset")[-1]
+    path = root / CITATION_NAME
+    text = path.read_text(encoding="utf-8")
+    for key, value in (("version", f'"{entry["version"]}"'), ("date-released", entry["date"])):
+        text, count = re.subn(rf"^{key}:.*$", f"{key}: {value}", text, flags=re.MULTILINE)
+        if count != 1:
+            raise ValueError(f"{path}: expected one top-level '{key}:' line, found {count}")
+    _write_atomic(path, text.encode("utf-8"))
+
+
+def _releases(dataset_dir: Path) -> list[dict[str, Any]]:
+    """Every entry of releases.json, oldest first; an error if there is none."""
+    # Read directly, not via flows.publish, so that publish() can import this module.
+    path = dataset_dir / "releases.json"
+    releases = json.loads(path.read_text(encoding="utf-8"))["releases"] if path.exists() else []
+    if not releases:
+        raise ValueError(f"{dataset_dir / 'releases.json'} lists no release yet")
+    return releases
+
+
+def _timeline_svg(release: LatestRelease) -> bytes:
+    """The timeline figure of a release's meetings and treaty milestones."""
+    tables = release.tables
+    return render_timeline(tables["meetings"], tables["treaty_events"], tables["treaties"])
+
+
+def _write_atomic(path: Path, data: bytes) -> Path:
+    """Write `data` to a temporary file beside `path`, then rename it into place."""
+    # The .tmp- prefix is what publish() sweeps up and .gitignore ignores.
+    temporary = path.with_name(f".tmp-{path.name}-{uuid.uuid4().hex[:8]}")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
+def _readme(release: LatestRelease) -> str:
+    """Every section of the README, in reading order."""
+    sections = [
+        _intro(release),
+        _tables(release),
+        _timeline(release),
+        _cross_check(release.tables),
+        _dictionary(release),
+        _citation(release),
+        _versions(release.releases),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _intro(release: LatestRelease) -> str:
+    """Title, what the dataset is, and the latest version."""
+    license_ = release.datapackage.get("licenses", [{}])[0]
+    folder = release.folder_name
+    return (
+        "<!-- Generated from the published data at each release; do not edit by hand. -->\n"
+        f"# {TITLE}\n\n"
+        "Japan–Russia relations as reported in news articles: meetings of the two countries' "
+        "leaders, treaties and their dated milestones, cooperation projects, and the figures "
+        "officials quote. Every row is backed by one or more verbatim quotes from its source "
+        "article, published in the `evidence` table at character offsets that were verified "
+        "against the article's text.\n\n"
+        f"**Latest version: {release.version}**, released {release.entry['date']}, in "
+        f"[`{folder}/`]({folder}/): every table as Parquet and as CSV (UTF-8, empty cell = "
+        "null), with `datapackage.json` (a Frictionless Data Package describing every column) "
+        "and `SHA256SUMS`. What changed in each version is in [CHANGELOG.md](CHANGELOG.md). "
+        f"License: [{license_.get('name', 'see datapackage.json')}]"
+        f"({license_.get('path', f'{folder}/datapackage.json')})."
+    )
+
+
+def _tables(release: LatestRelease) -> str:
+    """Row counts per table, with links to its files."""
+    folder = release.folder_name
+    lines = ["## Tables", "", "| table | rows | one row per | files |", "|---|---:|---|---|"]
+    for resource in release.datapackage["resources"]:
+        name = resource["name"]
+        parquet = resource.get("parquet", {}).get("path", f"{name}.parquet")
+        files = f"[CSV]({folder}/{resource['path']}) · [Parquet]({folder}/{parquet})"
+        what = _cell(resource.get("description", "")).removeprefix("One row per ").rstrip(".")
+        lines.append(f"| `{name}` | {len(release.tables[name])} | {what} | {files} |")
+    return "\n".join(lines)
+
+
+def _timeline(release: LatestRelease) -> str:
+    """The timeline figure and how to read it."""
+    starts = [release.tables[name]["date_start"] for name in ("meetings", "treaty_events")]
+    years = pd.concat(starts).dropna().map(lambda day: day.year)
+    span = f", {years.min()}–{years.max()}" if len(years) else ""
+    return (
+        "## Timeline\n\n"
+        f"![Timeline of leaders' meetings and treaty milestones{span}]({TIMELINE_NAME})\n\n"
+        "One line per record. A dot marks a date known to the day; a bar spans a date known "
+        "only to the month or year, or a range (its `date_start` to `date_end`)."
+    )
+
+
+def _cross_check(tables: dict[str, pd.DataFrame]) -> str:
+    """Counts the articles quote (figures) set against the records this release holds."""
+    figures = tables["figures"].sort_values("figure_id")
+    counted = figures[figures["subject"].isin([name for name in tables if name != "figures"])]
+    lines = [
+        "## Figures quoted and records kept",
+        "",
+        "The `figures` table holds counts the articles quote. The other tables record only the "
+        "meetings, treaties and projects that the articles name individually, so a quoted count "
+        "is usually larger than the number of rows.",
+        "",
+    ]
+    if counted.empty:
+        return "\n".join([*lines, "No figure in this release counts records of a table."])
+    for figure in counted.itertuples(index=False):
+        records = tables[figure.subject]
+        lines.append(
+            f"- The article `{figure.article_id}` quotes {_number(figure.value)} {figure.unit} "
+            f"(`{figure.figure_id}`, {figure.qualifier}); this release records {len(records)} "
+            f"{figure.subject}{_by_status(records)}. What it counts, as of {figure.as_of}: "
+            f"{_cell(figure.description)}"
+        )
+    return "\n".join(lines)
+
+
+def _by_status(records: pd.DataFrame) -> str:
+    """Counts by status, like " (2 held, 3 planned)"; "" for a table without statuses."""
+    if "status" not in records or records.empty:
+        return ""
+    counts = records["status"].value_counts().sort_index()
+    return " (" + ", ".join(f"{count} {status}" for status, count in counts.items()) + ")"
+
+
+def _number(value: float) -> str:
+    """A quoted number as people write it: 23, 1,500, 2.5."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
+def _dictionary(release: LatestRelease) -> str:
+    """Every table's description and columns, from the release's datapackage.json."""
+    lines = [
+        "## Data dictionary",
+        "",
+        f"Generated from [`{release.folder_name}/datapackage.json`]"
+        f"({release.folder_name}/datapackage.json). Types are "
+        "[Table Schema](https://specs.frictionlessdata.io/table-schema/) types; dates are ISO "
+        "8601. A column `X` holding an [EDTF](https://www.loc.gov/standards/datetime/) date "
+        "comes with `X_start` and `X_end` (earliest and latest day it can mean) and "
+        "`X_precision`.",
+    ]
+    for resource in release.datapackage["resources"]:
+        lines += ["", *_table_dictionary(resource)]
+    return "\n".join(lines)
+
+
+def _table_dictionary(resource: dict[str, Any]) -> list[str]:
+    """One table's heading, description, keys and column table."""
+    schema = resource["schema"]
+    keys = [f"Primary key: {', '.join(f'`{key}`' for key in schema.get('primaryKey', []))}."]
+    for foreign in schema.get("foreignKeys", []):
+        target = foreign["reference"]
+        keys.append(
+            f"Foreign key: `{', '.join(foreign['fields'])}` → "
+            f"`{target['resource']}.{', '.join(target['fields'])}`."
+        )
+    lines = [f"### `{resource['name']}`", "", f"{resource.get('description', '')} {' '.join(keys)}"]
+    lines += ["", "| column | type | required | description |", "|---|---|---|---|"]
+    for field in schema["fields"]:
+        required = "yes" if field.get("constraints", {}).get("required") else "no"
+        description = _cell(" ".join([field.get("description", ""), *_constraint_notes(field)]))
+        lines.append(f"| `{field['name']}` | {field['type']} | {required} | {description} |")
+    return lines
+
+
+def _constraint_notes(field: dict[str, Any]) -> list[str]:
+    """Short notes on a field's constraints a reader needs: unique, allowed values."""
+    constraints = field.get("constraints", {})
+    notes = ["Unique."] if constraints.get("unique") else []
+    allowed = constraints.get("enum", [])
+    if 0 < len(allowed) <= MAX_LISTED_VALUES:
+        notes.append("One of " + ", ".join(f"`{value}`" for value in allowed) + ".")
+    return notes
+
+
+def _citation(release: LatestRelease) -> str:
+    """How to cite the dataset."""
+    year = str(release.entry["date"])[:4]
+    license_ = release.datapackage.get("licenses", [{}])[0].get("name", "")
+    return (
+        "## How to cite\n\n"
+        f"> {AUTHOR} ({year}). *{TITLE}* (version {release.version}) [Data set]. "
+        f"{license_}.\n\n"
+        f"Citation metadata (CFF) is in [`{CITATION_NAME}`](../{CITATION_NAME}) at the root "
+        "of the repository; cite the version you used, since published versions never change."
+    )
+
+
+def _versions(releases: list[dict[str, Any]]) -> str:
+    """Every published version, newest first, linking to its folder."""
+    lines = ["## Versions", "", "| version | released | files |", "|---|---|---|"]
+    for entry in reversed(releases):
+        folder = f"v{entry['version']}"
+        size = sum(file["bytes"] for file in entry["files"])
+        files = f"{len(entry['files'])} files, {size:,} bytes"
+        lines.append(f"| [`{folder}/`]({folder}/) | {entry['date']} | {files} |")
+    return "\n".join(lines)
+
+
+def _cell(text: Any) -> str:
+    """Text made safe for one Markdown table cell or list item line."""
+    return " ".join(str(text).split()).replace("|", "\\|")

@@ -1,0 +1,51 @@
+"""datapackage.json is generated from the models and passes an independent validator."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from frictionless import validate
+
+from schemas import TABLES
+from schemas.datapackage import table_schema
+from schemas.io import read_datapackage
+
+RELEASE_FOLDERS = sorted((ROOT / "dataset").glob("v*"))
+
+
+@pytest.mark.parametrize("folder", RELEASE_FOLDERS, ids=[f.name for f in RELEASE_FOLDERS])
+def test_published_datapackage_passes_frictionless(folder: Path) -> None:
+    report = validate(str(folder / "datapackage.json"))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "note"])
+
+
+def test_golden_datapackage_passes_frictionless(golden_released: Path) -> None:
+    report = validate(str(golden_released / "dataset" / "v1.0.0" / "datapackage.json"))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "note"])
+
+
+def test_frictionless_catches_a_changed_cell(golden_released: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "v1.0.0"
+    shutil.copytree(golden_released / "dataset" / "v1.0.0", folder)
+    meetings = folder / "meetings.csv"
+    meetings.write_bytes(meetings.read_bytes().replace(b",held,", b",hled,"))
+
+    report = validate(str(folder / "datapackage.json"))
+
+    errors = {error[1] for error in report.flatten(["resourceName", "type"])}
+    assert not report.valid
+    assert {"hash-count", "constraint-error"} <= errors
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_table_schema_describes_every_column(golden_released: Path, name: str) -> None:
+    spec = TABLES[name]
+    published = read_datapackage(golden_released / "dataset" / "v1.0.0")
+    [resource] = [r for r in published["resources"] if r["name"] == name]
+    assert resource["schema"] == table_schema(spec)
+    assert [field["name"] for field in resource["schema"]["fields"]] == spec.columns
+    assert all(field["description"] for field in resource["schema"]["fields"])
+    assert resource["schema"]["primaryKey"] == [spec.primary_key]

@@ -1,0 +1,37 @@
+"""EDTF dates as earliest day, latest day and precision."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from flows.dates import EdtfError, parse_edtf
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision"),
+    [
+        ("2018-11-14", "2018-11-14", "2018-11-14", "day"),
+        ("2019-06", "2019-06-01", "2019-06-30", "month"),
+        ("2019-01/2019-03", "2019-01-01", "2019-03-31", "month"),
+        ("2018-11-30/2018-12-01", "2018-11-30", "2018-12-01", "day"),
+        ("2016/2018-11-22", "2016-01-01", "2018-11-22", "year"),
+        ("1956", "1956-01-01", "1956-12-31", "year"),
+        ("2019-02", "2019-02-01", "2019-02-28", "month"),
+        ("2018-11?", "2018-11-01", "2018-11-30", "month"),
+    ],
+)
+def test_parse_edtf(text: str, start: str, end: str, precision: str) -> None:
+    parsed = parse_edtf(text)
+    assert (parsed.start, parsed.end, parsed.precision) == (
+        dt.date.fromisoformat(start),
+        dt.date.fromisoformat(end),
+        precision,
+    )
+
+
+@pytest.mark.parametrize("text", ["2018-13-01", "2019-02-30", "next year", "2018/..", "/2019"])
+def test_invalid_edtf_is_refused(text: str) -> None:
+    with pytest.raises(EdtfError):
+        parse_edtf(text)

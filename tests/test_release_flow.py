@@ -1,0 +1,92 @@
+"""The real `release` flow on the golden corpus: whole outputs, idempotence, dry runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import GOLDEN, RELEASE_DATE
+from helpers import jrr, tree_digest
+
+from flows.publish import file_entry
+from schemas import TABLES
+from schemas.io import read_table
+
+EXPECTED = GOLDEN / "expected"
+
+
+@pytest.mark.parametrize("name", [*TABLES, "changes"])
+def test_golden_release_publishes_the_expected_csv(golden_released: Path, name: str) -> None:
+    published = golden_released / "dataset" / "v1.0.0" / f"{name}.csv"
+    assert published.read_bytes() == (EXPECTED / f"{name}.csv").read_bytes()
+
+
+def test_golden_release_writes_changelog_index_and_checksums(golden_released: Path) -> None:
+    dataset = golden_released / "dataset"
+    folder = dataset / "v1.0.0"
+    assert (dataset / "CHANGELOG.md").read_bytes() == (EXPECTED / "CHANGELOG.md").read_bytes()
+    index = json.loads((dataset / "releases.json").read_text())
+    [release] = index["releases"]
+    assert (release["version"], release["date"]) == ("1.0.0", RELEASE_DATE)
+    names = sorted(p.name for p in folder.iterdir())
+    files = sorted(release["files"], key=lambda entry: entry["path"])
+    assert files == [file_entry(folder, name) for name in names]
+    sums = (folder / "SHA256SUMS").read_text().splitlines()
+    assert sums == [f"{file_entry(folder, n)['sha256']}  {n}" for n in names if n != "SHA256SUMS"]
+    assert not list(dataset.glob(".tmp-*"))
+
+
+def test_second_release_with_nothing_changed_publishes_nothing(released_project: Path) -> None:
+    before = tree_digest(released_project / "dataset")
+
+    code, out, _ = jrr("release", "--root", str(released_project))
+
+    assert code == 0
+    assert "dataset is up to date (latest release v1.0.0); nothing published" in out
+    assert tree_digest(released_project / "dataset") == before
+
+
+def test_dry_run_shows_the_release_and_writes_nothing(golden_project: Path) -> None:
+    code, out, _ = jrr(
+        "release", "--root", str(golden_project), "--dry-run", "--date", "2026-02-01"
+    )
+
+    assert code == 0
+    assert out.startswith("would publish v1.0.0 (dry run; nothing written)")
+    assert "## [1.0.0] - 2026-02-01" in out
+    assert not (golden_project / "dataset" / "v1.0.0").exists()
+    assert not (golden_project / "dataset" / "releases.json").exists()
+
+
+def test_builds_are_byte_identical(golden_released: Path, golden_project: Path) -> None:
+    assert jrr("release", "--root", str(golden_project), "--date", RELEASE_DATE)[0] == 0
+    assert tree_digest(golden_project / "dataset") == tree_digest(golden_released / "dataset")
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_csv_and_parquet_read_back_equal(golden_released: Path, name: str) -> None:
+    folder = golden_released / "dataset" / "v1.0.0"
+    from_csv = read_table(folder, name, "csv")
+    from_parquet = read_table(folder, name, "parquet")
+    pd.testing.assert_frame_equal(from_csv, from_parquet)
+    assert len(from_csv) == len(pd.read_csv(EXPECTED / f"{name}.csv"))
+
+
+def test_a_failed_publish_leaves_dataset_untouched(released_project: Path) -> None:
+    annotation = released_project / "raw" / "annotations" / "example-2019-01-22-summit.yaml"
+    annotation.write_text(annotation.read_text().replace("speed up the talks.", "speed up talks."))
+    dataset = released_project / "dataset"
+    before = tree_digest(dataset)
+    shutil.copytree(dataset / "v1.0.0", dataset / "v1.0.1")
+    before_with_clash = tree_digest(dataset)
+
+    code, _, err = jrr("release", "--root", str(released_project))
+
+    assert code == 1
+    assert "published versions are never rewritten" in err
+    assert tree_digest(dataset) == before_with_clash
+    shutil.rmtree(dataset / "v1.0.1")
+    assert tree_digest(dataset) == before
