@@ -94,7 +94,8 @@ def run_download(args: argparse.Namespace) -> int:
         folder = download_release(args.version, args.dest, args.base_url)
     except DownloadError as error:
         raise CommandError(str(error)) from error
-    print(f"verified {folder}")
+    count = sum(1 for path in folder.iterdir() if path.is_file())
+    print(f"{folder}: {count} files, each verified against its published SHA-256 and size")
     return 0
 
 

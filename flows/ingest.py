@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.caching import content_digest
 from flows.problems import Problem
 from flows.yaml_lines import Mapping, YamlSyntaxError, load_with_lines
 
@@ -39,12 +40,15 @@ class Inputs:
     articles: dict[str, Article]
     annotations: list[AnnotationFile]
     problems: list[Problem]
+    digest: str
 
 
 def read_inputs(root: Path) -> Inputs:
     """Read raw/articles and raw/annotations under `root`."""
     problems: list[Problem] = []
     articles = {}
+    files = [*(root / ARTICLES_DIR).glob("*"), *(root / ANNOTATIONS_DIR).glob("*")]
+    digest = content_digest({_display(root, p): p.read_bytes() for p in files if p.is_file()})
     for text_path in sorted((root / ARTICLES_DIR).glob("*.txt")):
         article = _read_article(root, text_path, problems)
         if article is not None:
@@ -54,7 +58,7 @@ def read_inputs(root: Path) -> Inputs:
         content = _read_yaml_mapping(root, path, problems)
         if content is not None:
             annotations.append(AnnotationFile(_display(root, path), content))
-    return Inputs(articles, annotations, problems)
+    return Inputs(articles, annotations, problems, digest)
 
 
 def normalise_text(text: str) -> str:

@@ -70,32 +70,70 @@ def publish(dataset_dir: Path, plan: ReleasePlan) -> Path:
     """Publish `plan` as dataset/v<version>: all or nothing, one release at a time."""
     dataset_dir.mkdir(parents=True, exist_ok=True)
     with release_lock(dataset_dir):
+        index = read_index(dataset_dir)
         target = dataset_dir / f"v{plan.version}"
-        if target.exists():
+        if any(release["version"] == plan.version for release in index["releases"]):
             raise PublishError(f"{target} already exists; published versions are never rewritten")
+        if target.exists():  # left by a release killed before it was recorded: never published
+            shutil.rmtree(target)
+        snapshot = _snapshot(dataset_dir)
         staging = dataset_dir / f".tmp-v{plan.version}-{uuid.uuid4().hex[:8]}"
-        index_path, changelog_path = dataset_dir / "releases.json", dataset_dir / "CHANGELOG.md"
-        staged_index = dataset_dir / f"{staging.name}.releases.json"
-        staged_changelog = dataset_dir / f"{staging.name}.CHANGELOG.md"
         try:
             files = write_release_folder(staging, plan)
-            index = read_index(dataset_dir)
             index["releases"].append({"version": plan.version, "date": plan.date, "files": files})
-            old_changelog = changelog_path.read_text("utf-8") if changelog_path.exists() else None
-            write_json(staged_index, index)
-            staged_changelog.write_text(
-                prepend_section(old_changelog, plan.changelog_section), "utf-8", newline="\n"
+            changelog = prepend_section(
+                snapshot.get("CHANGELOG.md", b"").decode(), plan.changelog_section
             )
             os.replace(staging, target)
-            os.replace(staged_index, index_path)
-            os.replace(staged_changelog, changelog_path)
+            write_json(dataset_dir / "releases.json", index)
+            _write_atomic(dataset_dir / "CHANGELOG.md", changelog.encode())
             write_dataset_readme(dataset_dir)
             if (dataset_dir.parent / "CITATION.cff").exists():
                 update_citation(dataset_dir.parent)
+        except OSError as error:
+            _restore(dataset_dir, snapshot, target)
+            raise PublishError(
+                f"could not write the release ({error}); dataset/ is unchanged"
+            ) from error
+        except BaseException:
+            _restore(dataset_dir, snapshot, target)
+            raise
         finally:
             for leftover in dataset_dir.glob(".tmp-*"):
                 _remove(leftover)
     return target
+
+
+# Files outside the version folders that a release rewrites, relative to dataset/.
+_MUTABLE = ["releases.json", "CHANGELOG.md", "README.md", "timeline.svg", "../CITATION.cff"]
+
+
+def _snapshot(dataset_dir: Path) -> dict[str, bytes]:
+    """The bytes of every file a release rewrites, to put back if it fails."""
+    return {
+        name: (dataset_dir / name).read_bytes()
+        for name in _MUTABLE
+        if (dataset_dir / name).exists()
+    }
+
+
+def _restore(dataset_dir: Path, snapshot: dict[str, bytes], target: Path) -> None:
+    """Undo a failed release: remove its folder, put every rewritten file back."""
+    if target.exists():
+        shutil.rmtree(target)
+    for name in _MUTABLE:
+        path = dataset_dir / name
+        if name not in snapshot:
+            path.unlink(missing_ok=True)
+        elif path.read_bytes() != snapshot[name]:
+            _write_atomic(path, snapshot[name])
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary sibling, then rename over `path`."""
+    temporary = path.with_name(f".tmp-{path.name}-{uuid.uuid4().hex[:8]}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
 
 
 def release_lock(dataset_dir: Path) -> FileLock:
@@ -133,9 +171,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def write_json(path: Path, content: Any) -> None:
-    """Stable, readable JSON."""
-    text = json.dumps(content, indent=2, ensure_ascii=False) + "\n"
-    path.write_text(text, encoding="utf-8", newline="\n")
+    """Stable, readable JSON, written atomically."""
+    _write_atomic(path, (json.dumps(content, indent=2, ensure_ascii=False) + "\n").encode())
 
 
 def file_entry(folder: Path, name: str) -> dict[str, Any]:

@@ -7,14 +7,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows import pipeline
 from flows.annotations import Annotations
+from flows.caching import stage_cache_key
 from flows.evidence import Resolved
 from flows.ingest import Inputs, read_inputs
 from flows.pipeline import Dataset
+from flows.problems import InputError
 from flows.publish import ReleasePlan, publish
 from flows.versioning import latest_version, plan_release
+
+# Stages that only compute are cached on the content of raw/ and the code; reading raw/
+# and publishing always run.
+CACHED = {"cache_key_fn": stage_cache_key, "persist_result": True}
 
 
 @dataclass(frozen=True)
@@ -33,25 +40,25 @@ def ingest_task(root: Path) -> Inputs:
     return read_inputs(root)
 
 
-@task(name="parse annotations")
+@task(name="parse-annotations", **CACHED)
 def parse_task(inputs: Inputs) -> Annotations:
     """Parse annotation files into records and citations."""
     return pipeline.parse(inputs)
 
 
-@task(name="resolve evidence")
+@task(name="resolve-evidence", **CACHED)
 def resolve_task(inputs: Inputs, annotations: Annotations) -> Resolved:
     """Find every quote in its article."""
     return pipeline.resolve(inputs, annotations)
 
 
-@task(name="build and validate")
+@task(name="build-and-validate", **CACHED)
 def build_task(inputs: Inputs, annotations: Annotations, resolved: Resolved) -> Dataset:
     """Build the tables and validate them; fails with every problem at once."""
     return pipeline.build_and_validate(inputs, annotations, resolved)
 
 
-@task(name="diff against latest release")
+@task(name="diff-against-latest")
 def plan_task(
     dataset_dir: Path, dataset: Dataset, date: str, note: str | None
 ) -> ReleasePlan | None:
@@ -77,11 +84,35 @@ def release_flow(
     inputs = ingest_task(root)
     annotations = parse_task(inputs)
     resolved = resolve_task(inputs, annotations)
-    dataset = build_task(inputs, annotations, resolved)
-    release_date = date or dt.date.today().isoformat()
-    plan = plan_task(dataset_dir, dataset, release_date, note)
+    try:
+        dataset = build_task(inputs, annotations, resolved)
+    except InputError as error:
+        _report_problems(error)
+        raise
+    _report_tables(dataset)
+    plan = plan_task(dataset_dir, dataset, date or dt.date.today().isoformat(), note)
     latest = latest_version(dataset_dir)
     if plan is None:
+        create_markdown_artifact(
+            f"Nothing changed since v{latest}: no release.", key="changelog-section"
+        )
         return ReleaseOutcome(None, latest, None, None)
+    create_markdown_artifact(plan.changelog_section, key="changelog-section")
     published = None if dry_run else publish_task(dataset_dir, plan)
     return ReleaseOutcome(plan.version, latest, plan.changelog_section, published)
+
+
+def _report_problems(error: InputError) -> None:
+    """The failed validation as a markdown artifact, for the run's page in the UI."""
+    lines = [f"- `{problem}`" for problem in error.problems]
+    report = f"# Validation failed\n\n{error.summary}\n\n" + "\n".join(lines)
+    create_markdown_artifact(report, key="validation-report")
+
+
+def _report_tables(dataset: Dataset) -> None:
+    """Row counts and the passed validation as artifacts."""
+    counts = [{"table": name, "rows": len(frame)} for name, frame in dataset.tables.items()]
+    create_table_artifact(counts, key="table-counts")
+    total = sum(row["rows"] for row in counts)
+    report = f"# Validation passed\n\n{len(counts)} tables, {total} rows, no problems."
+    create_markdown_artifact(report, key="validation-report")

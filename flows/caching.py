@@ -1,0 +1,41 @@
+"""Cache keys for the build stages: the content of raw/, the code, and the schemas."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from schemas.datapackage import current_table_schemas
+
+_PACKAGES = [Path(__file__).resolve().parent, Path(__file__).resolve().parents[1] / "schemas"]
+
+
+def content_digest(files: dict[str, bytes]) -> str:
+    """SHA-256 over file names and bytes: equal only for identical inputs."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
+@cache
+def _source_digest() -> str:
+    """SHA-256 of the pipeline's own source code."""
+    sources = {
+        path.as_posix(): path.read_bytes() for folder in _PACKAGES for path in folder.glob("*.py")
+    }
+    return content_digest(sources)
+
+
+def code_version() -> str:
+    """What the build depends on besides raw/: the source code and the table schemas."""
+    schemas = json.dumps(current_table_schemas(), sort_keys=True).encode()
+    return hashlib.sha256(_source_digest().encode() + schemas).hexdigest()[:16]
+
+
+def stage_cache_key(context: Any, parameters: dict[str, Any]) -> str:
+    """Prefect cache key of a stage: its name, the raw/ content digest and the code version."""
+    return f"{context.task.name}-{parameters['inputs'].digest[:16]}-{code_version()}"

@@ -1,0 +1,53 @@
+"""The `jrr` command line: help, download and diff wiring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from helpers import jrr
+
+from flows.cli import main
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ["release", "validate", "diff", "download"]:
+        assert command in out
+
+
+def test_download_from_a_folder_verifies_every_file(tmp_path: Path) -> None:
+    code, out, _ = jrr("download", "--dest", str(tmp_path), "--from", str(ROOT / "dataset"))
+    assert code == 0
+    assert (
+        out
+        == f"{tmp_path}/v1.0.0: 17 files, each verified against its published SHA-256 and size\n"
+    )
+    for name in ["meetings.csv", "meetings.parquet", "SHA256SUMS", "datapackage.json"]:
+        assert (tmp_path / "v1.0.0" / name).read_bytes() == (
+            ROOT / "dataset" / "v1.0.0" / name
+        ).read_bytes()
+
+
+def test_download_of_an_unknown_version_fails_clearly(tmp_path: Path) -> None:
+    code, _, err = jrr(
+        "download", "9.9.9", "--dest", str(tmp_path), "--from", str(ROOT / "dataset")
+    )
+    assert code == 1
+    assert err.startswith("jrr download: version '9.9.9' is not published; available: 1.0.0")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_diff_of_an_unknown_version_fails_clearly() -> None:
+    code, _, err = jrr("diff", "0.1.0", "1.0.0", "--root", str(ROOT))
+    assert code == 1
+    assert "'0.1.0' is not a published version (v1.0.0), a release folder, or 'raw'" in err
+
+
+def test_diff_of_the_latest_release_against_raw_is_empty() -> None:
+    code, out, _ = jrr("diff", "1.0.0", "raw", "--root", str(ROOT))
+    assert (code, out) == (0, "1.0.0 → raw: no changes\n")

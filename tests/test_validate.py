@@ -1,0 +1,135 @@
+"""`jrr validate`: raw/ builds, releases are immutable and valid, nothing is left unreleased."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandera.pandas as pa
+import pytest
+from conftest import ROOT
+from helpers import jrr
+from pandera.typing import Series
+
+from schemas import TABLES, TableSpec
+from schemas.io import read_csv
+from schemas.tables import Meetings
+from schemas.validation import validate_frame
+
+
+def _validate(project: Path, *args: str) -> tuple[int, str, str]:
+    """Run `jrr validate` on a project."""
+    return jrr("validate", *args, "--root", str(project))
+
+
+def _reseal(folder: Path) -> None:
+    """Re-record every checksum of a release after an edit (what an attacker or a mistake does)."""
+    index_path = folder.parent / "releases.json"
+    index = json.loads(index_path.read_text())
+    entries = []
+    for entry in index["releases"][-1]["files"]:
+        data = (folder / entry["path"]).read_bytes()
+        entries.append({**entry, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)})
+    index["releases"][-1]["files"] = entries
+    index_path.write_text(json.dumps(index))
+    sums = [f"{e['sha256']}  {e['path']}\n" for e in entries if e["path"] != "SHA256SUMS"]
+    (folder / "SHA256SUMS").write_text("".join(sums))
+
+
+def test_an_intact_project_validates(released_project: Path) -> None:
+    code, out, _ = _validate(released_project)
+    assert (code, out.split(":")[0]) == (0, "ok")
+
+
+@pytest.mark.parametrize("name", ["meetings.parquet", "evidence.csv", "datapackage.json"])
+def test_one_changed_byte_fails_naming_the_file(released_project: Path, name: str) -> None:
+    path = released_project / "dataset" / "v1.0.0" / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+    code, _, err = _validate(released_project)
+
+    assert code == 1
+    assert f"dataset/v1.0.0/{name}:1: file: sha256 " in err
+    assert "published releases are immutable" in err
+
+
+def test_a_published_table_that_breaks_its_schema_fails(released_project: Path) -> None:
+    folder = released_project / "dataset" / "v1.0.0"
+    meetings = folder / "meetings.csv"
+    meetings.write_bytes(meetings.read_bytes().replace(b",planned,", b",postponed,"))
+    _reseal(folder)
+
+    code, _, err = _validate(released_project)
+
+    assert code == 1
+    assert "dataset/v1.0.0/meetings.csv:3: status: 'postponed' is not an allowed value" in err
+
+
+def test_unreleased_changes_in_raw_fail(released_project: Path) -> None:
+    annotation = released_project / "raw" / "annotations" / "example-2019-01-22-summit.yaml"
+    annotation.write_text(annotation.read_text().replace("city: Osaka", "city: Kyoto"))
+
+    code, _, err = _validate(released_project)
+
+    assert code == 1
+    assert "unreleased changes in raw/: run make release" in err
+
+
+def test_raw_that_does_not_build_fails(released_project: Path) -> None:
+    annotation = released_project / "raw" / "annotations" / "example-2019-01-22-summit.yaml"
+    annotation.write_text(annotation.read_text().replace("status: held", "status: done"))
+
+    code, _, err = _validate(released_project)
+
+    assert code == 1
+    assert "example-2019-01-22-summit.yaml:5: status: 'done' is not an allowed value" in err
+
+
+def test_a_version_folder_missing_from_the_index_fails(released_project: Path) -> None:
+    dataset = released_project / "dataset"
+    shutil.copytree(dataset / "v1.0.0", dataset / "v9.9.9")
+    code, _, err = _validate(released_project)
+    assert code == 1
+    assert "dataset/v9.9.9:1: folder: not listed in dataset/releases.json" in err
+
+
+class MeetingsWithRequiredSummary(Meetings):
+    """A later, stricter schema: every meeting needs a summary."""
+
+    summary: Series[str] = pa.Field(str_length={"min_value": 1}, description="What it agreed.")
+
+
+def test_old_releases_validate_against_their_own_schema(
+    released_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = released_project / "dataset" / "v1.0.0"
+    stricter = TableSpec("meetings", MeetingsWithRequiredSummary, "meeting_id")
+    meetings = read_csv(folder / "meetings.csv")
+    assert validate_frame("meetings", stricter.model.to_schema(), meetings)[1]  # would fail now
+
+    monkeypatch.setitem(TABLES, "meetings", stricter)
+
+    assert _validate(released_project, str(folder))[0] == 0
+
+
+@pytest.mark.parametrize("target", ["v1.0.0", "v1.0.0/meetings.csv", "v1.0.0/figures.parquet"])
+def test_a_downloaded_folder_or_file_validates(target: str, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "dataset" / "v1.0.0", tmp_path / "v1.0.0")
+    code, out, err = jrr("validate", str(tmp_path / target), "--root", str(tmp_path))
+    assert code == 0, err
+    assert out == f"ok: {tmp_path / target} is valid\n"
+
+
+def test_a_downloaded_file_with_a_bad_row_fails(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "dataset" / "v1.0.0", tmp_path / "v1.0.0")
+    meetings = tmp_path / "v1.0.0" / "meetings.csv"
+    meetings.write_bytes(meetings.read_bytes().replace(b",SG,", b",XX,"))
+
+    code, _, err = jrr("validate", str(meetings), "--root", str(tmp_path))
+
+    assert code == 1
+    assert "v1.0.0/meetings.csv:2: country: 'XX' is not an allowed value" in err

@@ -1,0 +1,181 @@
+"""Releases that evolve: a sequence of edits through real flow runs, versions and changelogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandera.pandas as pa
+import pytest
+from helpers import jrr, tree_digest
+from pandera.typing import Series
+
+from flows.evidence import evidence_id
+from schemas import TABLES, TableSpec
+from schemas.tables import Figures, Projects
+
+SUMMIT = "raw/annotations/example-2019-01-22-summit.yaml"
+SUMMIT_TEXT = "raw/articles/example-2019-01-22-summit.txt"
+NEW_PROJECT = """  - id: osaka-talks
+    name: Osaka talks
+    status: proposed
+    evidence:
+      - plan to meet again in Osaka
+"""
+
+
+class ProjectsWithBudget(Projects):
+    """Projects with one more column, as a later schema version might add."""
+
+    budget: Series[float] = pa.Field(nullable=True, ge=0, description="Budget in US dollars.")
+
+
+def _edit(project: Path, old: str, new: str) -> None:
+    """Replace `old` (which must occur) with `new` in the summit annotation."""
+    path = project / SUMMIT
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _release(project: Path, date: str, *extra: str) -> str:
+    """Run `jrr release` and return what it printed."""
+    code, out, err = jrr("release", "--root", str(project), "--date", date, *extra)
+    assert code == 0, err
+    return out
+
+
+def _evidence_id(project: Path, table: str, record_id: str, quote: str) -> str:
+    """The evidence id a quote of the summit article gets."""
+    text = (project / SUMMIT_TEXT).read_text(encoding="utf-8")
+    start = text.index(quote)
+    return evidence_id(table, record_id, "example-2019-01-22-summit", start, start + len(quote))
+
+
+def _section(project: Path, version: str) -> str:
+    """The changelog section of `version`."""
+    changelog = (project / "dataset" / "CHANGELOG.md").read_text(encoding="utf-8")
+    section = changelog.split(f"## [{version}]", 1)[1].split("\n## [", 1)[0]
+    return f"## [{version}]{section}".rstrip() + "\n"
+
+
+def _changes(project: Path, version: str) -> list[str]:
+    """Lines of a release's changes.csv."""
+    path = project / "dataset" / f"v{version}" / "changes.csv"
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_versions_follow_the_diff(
+    prefect_server: None, golden_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = golden_project
+    assert _release(project, "2026-01-01").startswith("published v1.0.0")
+
+    _edit(project, "figures:\n", NEW_PROJECT + "figures:\n")
+    assert _release(project, "2026-02-01", "--note", "Added the Osaka talks.").startswith(
+        "published v1.1.0"
+    )
+    new_evidence = _evidence_id(project, "projects", "osaka-talks", "plan to meet again in Osaka")
+    assert _section(project, "1.1.0") == (
+        "## [1.1.0] - 2026-02-01\n\nAdded the Osaka talks.\n\n"
+        "### projects\n\n- Added (1): `osaka-talks`\n\n"
+        f"### evidence\n\n- Added (1): `{new_evidence}`\n"
+    )
+    assert _changes(project, "1.1.0") == [
+        "table,record_id,change,fields",
+        "projects,osaka-talks,added,",
+        f"evidence,{new_evidence},added,",
+    ]
+
+    _edit(project, "summary: Agreed to speed up the talks.", "summary: Agreed to speed up talks.")
+    assert _release(project, "2026-03-01").startswith("published v1.1.1")
+    assert _section(project, "1.1.1") == (
+        "## [1.1.1] - 2026-03-01\n\n### meetings\n\n- Changed `2019-01-22-moscow`: `summary` "
+        '"Agreed to speed up the talks." → "Agreed to speed up talks."\n'
+    )
+    assert _changes(project, "1.1.1") == [
+        "table,record_id,change,fields",
+        "meetings,2019-01-22-moscow,changed,summary",
+    ]
+
+    monkeypatch.setitem(TABLES, "projects", TableSpec("projects", ProjectsWithBudget, "project_id"))
+    assert _release(project, "2026-04-01").startswith("published v1.2.0")
+    assert _section(project, "1.2.0") == (
+        "## [1.2.0] - 2026-04-01\n\n### Schema\n\n- `projects` column `budget`: column added\n"
+    )
+    assert _changes(project, "1.2.0") == ["table,record_id,change,fields"]
+
+    _edit(project, NEW_PROJECT, "")
+    assert _release(project, "2026-05-01").startswith("published v2.0.0")
+    assert _section(project, "2.0.0") == (
+        "## [2.0.0] - 2026-05-01\n\n### projects\n\n- Removed (1): `osaka-talks`\n\n"
+        f"### evidence\n\n- Removed (1): `{new_evidence}`\n"
+    )
+    assert _changes(project, "2.0.0") == [
+        "table,record_id,change,fields",
+        "projects,osaka-talks,removed,",
+        f"evidence,{new_evidence},removed,",
+    ]
+
+    code, out, _ = jrr("diff", "1.1.0", "1.1.1", "--root", str(project))
+    assert code == 0
+    assert out == "## 1.1.0 → 1.1.1 (patch)\n\n" + _section(project, "1.1.1").split("\n\n", 1)[1]
+    assert jrr("validate", "--root", str(project))[0] == 0
+
+
+class FiguresWithIntegerValues(Figures):
+    """Figures whose value column changes type."""
+
+    value: Series[int] = pa.Field(description="The number as stated.")
+
+
+class ProjectsWithNewDescription(Projects):
+    """Projects whose status column is described differently."""
+
+    status: Series[str] = pa.Field(
+        isin=["proposed", "developed", "active", "completed"], description="Stage of the project."
+    )
+
+
+@pytest.mark.parametrize(
+    ("spec", "version", "line"),
+    [
+        (
+            TableSpec("figures", FiguresWithIntegerValues, "figure_id"),
+            "2.0.0",
+            "- `figures` column `value`: type changed number → integer",
+        ),
+        (
+            TableSpec("projects", ProjectsWithNewDescription, "project_id"),
+            "1.0.1",
+            "- `projects` column `status`: description or constraints changed",
+        ),
+    ],
+    ids=["type change is major", "description change is patch"],
+)
+def test_schema_changes_set_the_version(
+    released_project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    spec: TableSpec,
+    version: str,
+    line: str,
+) -> None:
+    monkeypatch.setitem(TABLES, spec.name, spec)
+    code, out, _ = jrr("release", "--root", str(released_project), "--dry-run")
+    assert code == 0
+    assert out.startswith(f"would publish v{version}")
+    assert line in out
+
+
+def test_dry_run_after_an_edit_writes_nothing(released_project: Path) -> None:
+    _edit(released_project, "figures:\n", NEW_PROJECT + "figures:\n")
+    before = tree_digest(released_project / "dataset")
+
+    code, out, _ = jrr(
+        "release", "--root", str(released_project), "--dry-run", "--date", "2026-06-01"
+    )
+
+    assert code == 0
+    assert out.startswith("would publish v1.1.0 (dry run; nothing written)")
+    assert "## [1.1.0] - 2026-06-01" in out
+    assert "- Added (1): `osaka-talks`" in out
+    assert tree_digest(released_project / "dataset") == before
