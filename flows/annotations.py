@@ -94,6 +94,9 @@ def _parse_file(annotation: AnnotationFile, article_ids: set[str], out: Annotati
         )
         out.problems.append(Problem(path, content.key_lines.get("article", 1), "article", message))
         return
+    if not path.endswith(f"/{article_id}.yaml"):
+        message = f"this file annotates {article_id!r}: name it raw/annotations/{article_id}.yaml"
+        out.problems.append(Problem(path, content.key_lines["article"], "article", message))
     for section in SECTIONS:
         items = content.get(section)
         if items is None:

@@ -33,8 +33,14 @@ def run_release(args: argparse.Namespace) -> int:
 
     root = args.root.resolve()
     prefect_settings.configure(root)
-    from flows.publish import PublishError
-    from flows.release import release_flow
+    try:
+        from flows.publish import PublishError
+        from flows.release import release_flow
+    except ModuleNotFoundError as error:
+        raise CommandError(
+            f"{error.name} is missing: the release pipeline needs the project's pipeline extra "
+            "(make release installs it; or pip install -e '.[pipeline]')"
+        ) from error
 
     prefect_settings.hide_expected_failures(InputError, PublishError)
     state = release_flow(
@@ -57,13 +63,15 @@ def run_release(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     """Check raw/ and every release, or one downloaded file or release folder."""
-    from flows.checks import validate_path, validate_project
-
     root = args.root.resolve()
     if args.path is None:
+        from flows.checks import validate_project
+
         problems = validate_project(root)
         what = "raw/ builds, every release matches its checksums and schema, nothing unreleased"
     else:
+        from flows.release_files import validate_path  # needs no orchestrator
+
         problems = validate_path(args.path, root)
         what = f"{args.path} is valid"
     if problems:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
-import re
 import shutil
 import time
 import tomllib
@@ -24,26 +22,25 @@ from urllib.request import url2pathname
 import pooch
 import requests
 
+from flows.release_index import (
+    INDEX_NAME,
+    DownloadError,
+    check_sums,
+    parse_index,
+    require_sums,
+    resolve_version,
+)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DOWNLOAD_URL = "dataset"  # keep equal to [tool.jrr] download-url in pyproject.toml
 RETRIES = 3  # extra attempts after the first, for transient errors only
 RETRY_WAIT = 1.0  # seconds before the first retry; doubles for each further one
 TIMEOUT = 30.0  # seconds to connect, and between bytes received
 PROGRESS_MIN_BYTES = 1024 * 1024
-INDEX_NAME = "releases.json"
-SUMS_NAME = "SHA256SUMS"
-
-_VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+(?:[-+][0-9A-Za-z.+-]+)?$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_PATH_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 _TRANSIENT_STATUS = {408, 429}
 
 T = TypeVar("T")
 Source = str | Path  # an http(s) URL ending in "/" or a local folder
-
-
-class DownloadError(Exception):
-    """A release could not be fetched or verified; the message says which file and why."""
 
 
 def default_base_url() -> str:
@@ -59,23 +56,8 @@ def fetch_index(base_url: str) -> dict[str, Any]:
     source = _source(base_url)
     if isinstance(source, Path):
         where = str(source / INDEX_NAME)
-        return _parse_index(_read_local_index(source / INDEX_NAME), where)
-    return _parse_index(_http_bytes(source + INDEX_NAME), source + INDEX_NAME)
-
-
-def resolve_version(index: dict[str, Any], version: str | None) -> dict[str, Any]:
-    """The release entry for `version` ("1.0.0" or "v1.0.0"); None or "latest" is the last."""
-    releases = index.get("releases") or []
-    if not releases:
-        raise DownloadError("no release has been published yet (releases.json lists none)")
-    if version is None or version == "latest":
-        return releases[-1]
-    wanted = version.removeprefix("v")
-    for release in releases:
-        if release["version"] == wanted:
-            return release
-    available = ", ".join(release["version"] for release in releases)
-    raise DownloadError(f"version {version!r} is not published; available: {available}, latest")
+        return parse_index(_read_local_index(source / INDEX_NAME), where)
+    return parse_index(_http_bytes(source + INDEX_NAME), source + INDEX_NAME)
 
 
 def download_release(
@@ -84,7 +66,7 @@ def download_release(
     """Download every file of a release into dest/v<version>, verified; return that folder."""
     base = base_url if base_url is not None else default_base_url()
     release = resolve_version(fetch_index(base), version)
-    _require_sums(release)
+    require_sums(release)
     source = _release_source(_source(base), release["version"])
     target = Path(dest) / f"v{release['version']}"
     if target.is_dir():
@@ -152,64 +134,6 @@ def _http_bytes(url: str) -> bytes:
     return _retrying(url, attempt)
 
 
-def _parse_index(raw: bytes, where: str) -> dict[str, Any]:
-    """Decode releases.json and check every release entry in it."""
-    try:
-        index = json.loads(raw)
-    except ValueError as exc:
-        raise DownloadError(f"{where} is not valid JSON: {exc}") from exc
-    releases = index.get("releases") if isinstance(index, dict) else None
-    if not isinstance(releases, list):
-        raise DownloadError(f"{where} has no 'releases' list")
-    for number, release in enumerate(releases, 1):
-        problem = _release_problem(release)
-        if problem:
-            raise DownloadError(f"{where}: release #{number}: {problem}")
-    return index
-
-
-def _release_problem(release: Any) -> str | None:
-    """What is wrong with one release entry, or None."""
-    if not isinstance(release, dict) or not _VERSION.match(str(release.get("version"))):
-        return "'version' must be a semantic version such as 1.0.0"
-    files = release.get("files")
-    if not isinstance(files, list) or not files:
-        return f"version {release['version']}: 'files' must be a non-empty list"
-    seen: set[str] = set()
-    for number, entry in enumerate(files, 1):
-        problem = _file_problem(entry) or ("listed twice" if entry["path"] in seen else None)
-        if problem:
-            return f"version {release['version']}: files[{number}]: {problem}"
-        seen.add(entry["path"])
-    return None
-
-
-def _file_problem(entry: Any) -> str | None:
-    """What is wrong with one file entry of a release, or None."""
-    if not isinstance(entry, dict):
-        return "must be an object with path, sha256 and bytes"
-    path = entry.get("path")
-    if not isinstance(path, str) or not _safe_path(path):
-        return f"path {path!r} must be a relative path of plain names inside the version folder"
-    if not isinstance(entry.get("sha256"), str) or not _SHA256.match(entry["sha256"]):
-        return f"{path}: 'sha256' must be 64 lowercase hex digits"
-    size = entry.get("bytes")
-    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        return f"{path}: 'bytes' must be a non-negative integer"
-    return None
-
-
-def _safe_path(path: str) -> bool:
-    """True if `path` cannot point outside the folder it is joined to."""
-    return all(_PATH_PART.match(part) for part in path.split("/"))
-
-
-def _require_sums(release: dict[str, Any]) -> None:
-    """Refuse a release whose file list has no SHA256SUMS to cross-check."""
-    if not any(entry["path"] == SUMS_NAME for entry in release["files"]):
-        raise DownloadError(f"release {release['version']} lists no {SUMS_NAME} file")
-
-
 def _fill_staged(source: Source, target: Path, release: dict[str, Any], progress: bool) -> Path:
     """Download into a fresh hidden folder beside `target`, then rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -240,7 +164,7 @@ def _fill(source: Source, folder: Path, release: dict[str, Any], progress: bool)
     mode = folder.stat().st_mode & 0o666
     for entry in release["files"]:
         _ensure_file(source, folder, entry, mode, progress)
-    _check_sums(folder, release)
+    check_sums(folder, release)
 
 
 def _ensure_file(
@@ -384,33 +308,3 @@ def _describe(exc: requests.RequestException, url: str, attempts: int) -> str:
         )
         return f"HTTP {response.status_code} {response.reason} for {url}{tries}{hint}"
     return f"could not download {url}{tries}: {exc}"
-
-
-def _check_sums(folder: Path, release: dict[str, Any]) -> None:
-    """Raise DownloadError unless the folder's SHA256SUMS lists exactly what releases.json does."""
-    listed = _parse_sums(folder / SUMS_NAME)
-    expected = {e["path"]: e["sha256"] for e in release["files"] if e["path"] != SUMS_NAME}
-    problems = [
-        f"{name}: {SUMS_NAME} has {listed.get(name, 'no entry')}, "
-        f"releases.json has {expected.get(name, 'no entry')}"
-        for name in sorted(listed.keys() | expected.keys())
-        if listed.get(name) != expected.get(name)
-    ]
-    if problems:
-        raise DownloadError(
-            f"{SUMS_NAME} of release {release['version']} disagrees with releases.json:\n"
-            + "\n".join(problems)
-        )
-
-
-def _parse_sums(path: Path) -> dict[str, str]:
-    """Name → sha256 from a `sha256sum` output file (text or binary mode lines)."""
-    sums: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        digest, _, name = line.partition(" ")
-        if not _SHA256.match(digest) or not name[1:] or name[0] not in " *":
-            raise DownloadError(f"{path}:{number}: not a `sha256sum` line: {line!r}")
-        sums[name[1:]] = digest
-    return sums

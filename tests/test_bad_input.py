@@ -94,6 +94,13 @@ CASES = {
         "article: example-2019-02-02-missing",
         f"{FOLLOWUP}:1: article: no article 'example-2019-02-02-missing' in raw/articles/",
     ),
+    "annotation file named after another article": (
+        FOLLOWUP,
+        "article: example-2019-02-01-followup",
+        "article: example-2019-01-22-summit",
+        f"{FOLLOWUP}:1: article: this file annotates 'example-2019-01-22-summit': name it "
+        "raw/annotations/example-2019-01-22-summit.yaml",
+    ),
     "formula-like free text": (
         SUMMIT,
         "summary: Agreed",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,15 @@ def test_diff_of_an_unknown_version_fails_clearly() -> None:
 def test_diff_of_the_latest_release_against_raw_is_empty() -> None:
     code, out, _ = jrr("diff", "1.0.0", "raw", "--root", str(ROOT))
     assert (code, out) == (0, "1.0.0 → raw: no changes\n")
+
+
+def test_data_user_commands_need_no_orchestrator() -> None:
+    code = (
+        "import sys, flows.cli, flows.download, flows.release_files, schemas; "
+        "print(sorted(m for m in ('prefect', 'yaml', 'edtf', 'matplotlib', 'filelock') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "[]\n"
