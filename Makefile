@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: release test lint validate clean
+.PHONY: release test validate bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,12 +16,15 @@ release: $(STAMP)  ## Build, validate and publish a new release of dataset/ (NOT
 	$(BIN)/jrr release $(if $(NOTE),--note "$(NOTE)")
 
 test: $(STAMP)  ## Lint and run the test suite
-	$(BIN)/ruff check flows schemas tests
-	$(BIN)/ruff format --check flows schemas tests
+	$(BIN)/ruff check flows schemas tests benchmarks
+	$(BIN)/ruff format --check flows schemas tests benchmarks
 	$(BIN)/python -m pytest
 
 validate: $(STAMP)  ## Check raw/ builds and every published release is intact
 	$(BIN)/jrr validate
+
+bench: $(STAMP)  ## Time the build stages on a synthetic corpus (ARTICLES=2000 for a larger one)
+	$(BIN)/python benchmarks/bench_build.py --articles $(or $(ARTICLES),200)
 
 clean:
 	rm -rf $(VENV) .prefect .jrr .pytest_cache .ruff_cache

@@ -81,6 +81,11 @@ def check_evidence(
     """Every record has evidence; every quote lies inside its article and equals the text there."""
     evidence = frames["evidence"]
     backed = set(zip(evidence["record_table"], evidence["record_id"], strict=True))
+    records = {
+        (table, record_id)
+        for table in codes.RECORD_TABLES
+        for record_id in frames[table][TABLES[table].primary_key]
+    }
     violations = []
     for table in codes.RECORD_TABLES:
         key = TABLES[table].primary_key
@@ -88,13 +93,11 @@ def check_evidence(
             if (table, record_id) not in backed:
                 message = "has no evidence row: quote the article that supports it"
                 violations.append(Violation(table, int(row), key, message))
-    for table, record_id in sorted(backed):
-        if table in frames and record_id not in set(frames[table][TABLES[table].primary_key]):
-            rows = evidence.index[
-                (evidence["record_table"] == table) & (evidence["record_id"] == record_id)
-            ]
+    pairs = zip(evidence["record_table"], evidence["record_id"], strict=True)
+    for row, (table, record_id) in zip(evidence.index, pairs, strict=True):
+        if (table, record_id) not in records:
             message = f"backs {table} record {record_id!r}, which does not exist"
-            violations.extend(Violation("evidence", int(row), "record_id", message) for row in rows)
+            violations.append(Violation("evidence", int(row), "record_id", message))
     lengths = dict(
         zip(frames["articles"]["article_id"], frames["articles"]["n_chars"], strict=True)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import edtf
 import pytest
 
 from flows.dates import EdtfError, parse_edtf
@@ -35,3 +36,14 @@ def test_parse_edtf(text: str, start: str, end: str, precision: str) -> None:
 def test_invalid_edtf_is_refused(text: str) -> None:
     with pytest.raises(EdtfError):
         parse_edtf(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1956", "2019-02", "2020-02", "1900-02", "2018-11-14", "2019-01/2019-03", "1956/1960-01-27"],
+)
+def test_plain_dates_agree_with_the_edtf_package(text: str) -> None:
+    reference = edtf.parse_edtf(text)
+    parsed = parse_edtf(text)
+    assert parsed.start.timetuple()[:3] == reference.lower_strict()[:3]
+    assert parsed.end.timetuple()[:3] == reference.upper_strict()[:3]

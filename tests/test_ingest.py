@@ -43,7 +43,7 @@ def test_yaml_keeps_lines_and_leaves_dates_and_country_codes_as_text() -> None:
     [
         ("a: 1\nb: [x\n", 3, "expected ',' or ']'"),
         ("a: 1\na: 2\n", 2, "duplicate key 'a'"),
-        ("a: 1\n  b: 2\n", 2, "mapping values are not allowed here"),
+        ("a: 1\n  b: 2\n", 2, "mapping values are not allowed"),
     ],
 )
 def test_yaml_errors_name_the_line(text: str, line: int, message: str) -> None:
