@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from flows import pipeline
 from flows.ingest import read_inputs
-from flows.publish import ReleasePlan, write_release_folder
+from flows.release_folder import ReleasePlan, write_release_folder
 from schemas.datapackage import current_table_schemas
 
 T = TypeVar("T")

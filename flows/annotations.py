@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,7 +61,7 @@ class Annotations:
 def input_fields(table: str) -> list[str]:
     """Columns an annotator writes for `table`: all but the key and derived ones."""
     spec = TABLES[table]
-    schema = spec.model.to_schema()
+    schema = spec.schema
     return [
         name
         for name, column in schema.columns.items()
@@ -87,11 +88,12 @@ def _parse_file(annotation: AnnotationFile, article_ids: set[str], out: Annotati
             )
     article_id = content.get("article")
     if not isinstance(article_id, str) or article_id not in article_ids:
-        message = (
-            "required: the id of the article this file annotates"
-            if article_id is None
-            else f"no article {article_id!r} in raw/articles/ (add <id>.txt and <id>.yaml)"
-        )
+        if article_id is None:
+            message = "required: the id of the article this file annotates"
+        elif not isinstance(article_id, str):
+            message = f"expected an article id, got {_describe(article_id)}"
+        else:
+            message = f"no article {article_id!r} in raw/articles/ (add <id>.txt and <id>.yaml)"
         out.problems.append(Problem(path, content.key_lines.get("article", 1), "article", message))
         return
     if not path.endswith(f"/{article_id}.yaml"):
@@ -117,31 +119,47 @@ def _parse_item(
         out.problems.append(Problem(path, line, table, "each item must be a mapping of fields"))
         return
     if "ref" in item.values:
-        _parse_ref(table, item, path, article_id, out)
+        treaty_id = _parse_ref(table, item, path, article_id, out)
+    else:
+        record = _parse_record(table, item, path, article_id, out)
+        treaty_id = record.record_id if record is not None else None
+    if table == "treaties" and treaty_id is not None:
+        _parse_events(item, treaty_id, path, article_id, out)
+
+
+def _parse_events(
+    treaty: Mapping, treaty_id: str, path: str, article_id: str, out: Annotations
+) -> None:
+    """Parse a treaty's `events`: new milestones, or `ref`s to milestones of another file."""
+    events = treaty.get("events")
+    if events is None:
         return
-    record = _parse_record(table, item, path, article_id, out)
-    if record is not None and table == "treaties":
-        events = item.get("events")
-        if events is not None and not isinstance(events, Sequence):
-            out.problems.append(Problem(path, item.key_lines["events"], "events", "must be a list"))
-        elif events is not None:
-            for event, event_line in zip(events.items, events.item_lines, strict=True):
-                if not isinstance(event, Mapping):
-                    out.problems.append(Problem(path, event_line, "events", "must be a mapping"))
-                    continue
-                _parse_record("treaty_events", event, path, article_id, out, record.record_id)
+    if not isinstance(events, Sequence):
+        out.problems.append(Problem(path, treaty.key_lines["events"], "events", "must be a list"))
+        return
+    for event, event_line in zip(events.items, events.item_lines, strict=True):
+        if not isinstance(event, Mapping):
+            out.problems.append(Problem(path, event_line, "events", "must be a mapping"))
+        elif "ref" in event.values:
+            _parse_ref("treaty_events", event, path, article_id, out)
+        else:
+            _parse_record("treaty_events", event, path, article_id, out, treaty_id)
 
 
-def _parse_ref(table: str, item: Mapping, path: str, article_id: str, out: Annotations) -> None:
+def _parse_ref(
+    table: str, item: Mapping, path: str, article_id: str, out: Annotations
+) -> str | None:
     """Parse `- ref: <id>` plus evidence: another source for a record of another file."""
-    _reject_unknown_keys(item, {"ref", "evidence"}, path, out)
+    allowed = {"ref", "evidence", *(["events"] if table == "treaties" else [])}
+    _reject_unknown_keys(item, allowed, path, out)
     record_id = item.get("ref")
     location = Location(path, item.line, tuple(item.key_lines.items()))
     if not isinstance(record_id, str):
         out.problems.append(location.problem("ref", "must be the id of a record"))
-        return
+        return None
     out.refs.append(Citation(table, record_id, article_id, Selector(record_id), location))
     out.citations.extend(_parse_evidence(table, record_id, item, path, article_id, out))
+    return record_id
 
 
 def _parse_record(
@@ -168,7 +186,12 @@ def _parse_record(
     if record_id is None and table == "treaty_events":
         record_id = derived_event_id(parent_id, values.get("type"), values.get("date"))
     if not isinstance(record_id, str):
-        out.problems.append(location.problem(spec.primary_key, "required: a lowercase slug id"))
+        message = (
+            "required: a lowercase slug id"
+            if record_id is None
+            else f"expected a lowercase slug id, got {_describe(record_id)}: put it in quotes"
+        )
+        out.problems.append(location.problem(spec.primary_key, message))
         return None
     out.citations.extend(_parse_evidence(table, record_id, item, path, article_id, out))
     record = Record(table, record_id, values, location, article_id, parent_id)
@@ -193,9 +216,11 @@ def type_problem(table: str, name: str, value: Any) -> str | None:
         if isinstance(value, Sequence) and all(isinstance(v, str) for v in value.items):
             return None
         return "expected a list of country codes, e.g. [JP, RU]"
-    dtype = str(TABLES[table].model.to_schema().columns[name].dtype)
+    dtype = str(TABLES[table].schema.columns[name].dtype)
     if dtype in ("float64", "int64"):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if ok and not math.isfinite(value):
+            return f"expected a finite number, got {value}"
         return None if ok else f"expected a number, got {_describe(value)}"
     if not isinstance(value, str):
         return f"expected text, got {_describe(value)}"

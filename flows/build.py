@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,8 @@ from flows.ingest import Article
 from flows.problems import Location, Problem
 from flows.yaml_lines import Sequence
 from schemas import TABLES
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @dataclass
@@ -70,7 +73,7 @@ def _record_row(record: Record, events: list[Record], problems: list[Problem]) -
         row.update(_expand_edtf(name, row.get(name), record.location, problems))
     if record.table == "treaties":
         parties = record.values.get("parties")
-        if isinstance(parties, Sequence):
+        if isinstance(parties, Sequence) and all(isinstance(p, str) for p in parties.items):
             row["parties"] = ";".join(sorted(set(parties.items)))
         row["signed_date"] = _event_date(record.record_id, "signed", events)
         row["in_force_date"] = _event_date(record.record_id, "in_force", events)
@@ -160,9 +163,12 @@ def _iso_date(value: Any, location: Location, problems: list[Problem]) -> dt.dat
     if value is None:
         return None
     try:
+        if not _ISO_DATE.match(value):
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
-        problems.append(location.problem("published_date", f"{value!r} is not an ISO date"))
+        message = f"{value!r} is not an ISO date (YYYY-MM-DD)"
+        problems.append(location.problem("published_date", message))
         return None
 
 

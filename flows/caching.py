@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from schemas.datapackage import current_table_schemas
 
+_DEPENDENCIES = ["pandas", "pandera", "pyarrow", "pyyaml", "edtf", "pycountry"]
 _PACKAGES = [Path(__file__).resolve().parent, Path(__file__).resolve().parents[1] / "schemas"]
 
 
@@ -30,10 +32,17 @@ def _source_digest() -> str:
     return content_digest(sources)
 
 
+@cache
+def _dependency_versions() -> str:
+    """Versions of the libraries whose behaviour shapes the built tables."""
+    return ";".join(f"{name}={metadata.version(name)}" for name in _DEPENDENCIES)
+
+
 def code_version() -> str:
-    """What the build depends on besides raw/: the source code and the table schemas."""
+    """What the build depends on besides raw/: source code, libraries and table schemas."""
     schemas = json.dumps(current_table_schemas(), sort_keys=True).encode()
-    return hashlib.sha256(_source_digest().encode() + schemas).hexdigest()[:16]
+    key = (_source_digest() + _dependency_versions()).encode() + schemas
+    return hashlib.sha256(key).hexdigest()[:16]
 
 
 def stage_cache_key(context: Any, parameters: dict[str, Any]) -> str:

@@ -46,10 +46,10 @@ def render_section(version: str, date: str, diff: Diff, note: str | None = None)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def prepend_section(changelog: str | None, section: str) -> str:
-    """The changelog with `section` as its newest entry."""
-    body = (changelog or HEADER).removeprefix(HEADER).lstrip("\n")
-    return HEADER + "\n" + section + ("\n" + body if body else "")
+def render_changelog(releases: list[dict[str, Any]]) -> str:
+    """CHANGELOG.md from releases.json: the header, then every release's section, newest first."""
+    sections = [release["changelog"] for release in reversed(releases) if release.get("changelog")]
+    return HEADER + "".join("\n" + section for section in sections)
 
 
 def _show(value: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -32,6 +33,7 @@ def run_release(args: argparse.Namespace) -> int:
     from flows import prefect_settings
 
     root = args.root.resolve()
+    _check_release_arguments(args)
     prefect_settings.configure(root)
     try:
         from flows.publish import PublishError
@@ -50,6 +52,8 @@ def run_release(args: argparse.Namespace) -> int:
         outcome = state.result(raise_on_failure=True)
     except PublishError as error:
         raise CommandError(str(error)) from error
+    if outcome.repaired:
+        print(f"brought pages derived from releases.json up to date: {', '.join(outcome.repaired)}")
     if outcome.version is None:
         print(f"dataset is up to date (latest release v{outcome.latest}); nothing published")
         return 0
@@ -61,16 +65,27 @@ def run_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_release_arguments(args: argparse.Namespace) -> None:
+    """Refuse a date that is not ISO 8601 and a note that would add changelog headings."""
+    if args.date is not None:
+        try:
+            dt.date.fromisoformat(args.date)
+        except ValueError as error:
+            raise CommandError(f"--date {args.date!r} is not an ISO date (YYYY-MM-DD)") from error
+    if args.note and any(line.lstrip().startswith("#") for line in args.note.splitlines()):
+        raise CommandError("--note must not contain Markdown headings: they would split the log")
+
+
 def run_validate(args: argparse.Namespace) -> int:
     """Check raw/ and every release, or one downloaded file or release folder."""
     root = args.root.resolve()
     if args.path is None:
-        from flows.checks import validate_project
+        from flows.validate_project import validate_project
 
         problems = validate_project(root)
         what = "raw/ builds, every release matches its checksums and schema, nothing unreleased"
     else:
-        from flows.release_files import validate_path  # needs no orchestrator
+        from flows.validate_release import validate_path  # needs no orchestrator
 
         problems = validate_path(args.path, root)
         what = f"{args.path} is valid"
@@ -90,7 +105,9 @@ def run_diff(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from error
     print(render_diff(args.old, args.new, diff), end="")
     if args.csv:
-        diff.changes_frame().to_csv(args.csv, index=False, lineterminator="\r\n")
+        from flows.files import write_csv
+
+        write_csv(diff.changes_frame(), args.csv)
     return 0
 
 

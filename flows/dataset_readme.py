@@ -6,15 +6,14 @@ Nothing here records when it ran: the same published data gives the same bytes.
 from __future__ import annotations
 
 import json
-import os
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from flows.files import write_if_changed
 from flows.timeline import render_timeline
 from schemas.io import read_datapackage, read_release
 
@@ -67,8 +66,8 @@ def write_dataset_readme(dataset_dir: Path) -> list[Path]:
     """Write dataset/README.md and dataset/timeline.svg atomically; return their paths."""
     release = read_latest(dataset_dir)
     return [
-        _write_atomic(dataset_dir / TIMELINE_NAME, _timeline_svg(release)),
-        _write_atomic(dataset_dir / README_NAME, _readme(release).encode("utf-8")),
+        _written(dataset_dir / TIMELINE_NAME, _timeline_svg(release)),
+        _written(dataset_dir / README_NAME, _readme(release).encode("utf-8")),
     ]
 
 
@@ -81,7 +80,13 @@ def update_citation(root: Path) -> None:
         text, count = re.subn(rf"^{key}:.*$", f"{key}: {value}", text, flags=re.MULTILINE)
         if count != 1:
             raise ValueError(f"{path}: expected one top-level '{key}:' line, found {count}")
-    _write_atomic(path, text.encode("utf-8"))
+    write_if_changed(path, text.encode("utf-8"))
+
+
+def _written(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` atomically unless it is already there; return the path."""
+    write_if_changed(path, data)
+    return path
 
 
 def _releases(dataset_dir: Path) -> list[dict[str, Any]]:
@@ -98,18 +103,6 @@ def _timeline_svg(release: LatestRelease) -> bytes:
     """The timeline figure of a release's meetings and treaty milestones."""
     tables = release.tables
     return render_timeline(tables["meetings"], tables["treaty_events"], tables["treaties"])
-
-
-def _write_atomic(path: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `path`, then rename it into place."""
-    # The .tmp- prefix is what publish() sweeps up and .gitignore ignores.
-    temporary = path.with_name(f".tmp-{path.name}-{uuid.uuid4().hex[:8]}")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
 
 
 def _readme(release: LatestRelease) -> str:
@@ -188,14 +181,23 @@ def _cross_check(tables: dict[str, pd.DataFrame]) -> str:
     if counted.empty:
         return "\n".join([*lines, "No figure in this release counts records of a table."])
     for figure in counted.itertuples(index=False):
-        records = tables[figure.subject]
+        records, what = _comparable_records(figure, tables[figure.subject])
         lines.append(
             f"- The article `{figure.article_id}` quotes {_number(figure.value)} {figure.unit} "
             f"(`{figure.figure_id}`, {figure.qualifier}); this release records {len(records)} "
-            f"{figure.subject}{_by_status(records)}. What it counts, as of {figure.as_of}: "
+            f"{what}. What it counts, as of {figure.as_of}: "
             f"{_cell(figure.description)}"
         )
     return "\n".join(lines)
+
+
+def _comparable_records(figure: Any, records: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The records a quoted count can be set against: for meetings, those held by its date."""
+    if figure.subject != "meetings":
+        return records, f"{figure.subject}{_by_status(records)}"
+    held = records[(records["status"] == "held") & (records["date_start"] <= figure.as_of_end)]
+    noun = "meeting" if len(held) == 1 else "meetings"
+    return held, f"held {noun} dated up to {figure.as_of}"
 
 
 def _by_status(records: pd.DataFrame) -> str:

@@ -40,8 +40,10 @@ def parse_edtf(text: str) -> DateRange:
         parsed = edtf.parse_edtf(text)
     except Exception as error:  # the edtf parser raises several unrelated types
         raise _invalid(text) from error
-    start = _as_date(parsed.lower_strict())
-    end = _as_date(parsed.upper_strict())
+    try:
+        start, end = _as_date(parsed.lower_strict()), _as_date(parsed.upper_strict())
+    except ValueError as error:  # years outside 1..9999 have no calendar date
+        raise _invalid(text) from error
     return DateRange(start, end, _precision(text))
 
 
@@ -51,13 +53,18 @@ def _plain_range(text: str) -> DateRange | None:
     Anything else (qualifiers, unspecified digits, seasons) returns None for the edtf package.
     """
     parts = [_PLAIN.match(part) for part in text.split("/")]
-    if len(parts) > 2 or not all(parts):
+    if len(parts) > 2 or not all(parts) or any(_is_season(match) for match in parts):
         return None
     try:
         bounds = [_bounds(*match.groups()) for match in parts if match]
     except ValueError as error:
         raise _invalid(text) from error
     return DateRange(bounds[0][0], bounds[-1][1], _precision(text))
+
+
+def _is_season(match: re.Match[str] | None) -> bool:
+    """True for EDTF seasons such as 2019-21 (spring), which the edtf package handles."""
+    return match is not None and match.group(2) is not None and int(match.group(2)) > 12
 
 
 def _bounds(year: str, month: str | None, day: str | None) -> tuple[dt.date, dt.date]:
@@ -84,7 +91,19 @@ def _as_date(value: object) -> dt.date:
 
 
 def _precision(text: str) -> str:
-    """The coarsest precision among the interval's ends."""
-    ends = [re.sub(r"[?~%]", "", part).lstrip("-") for part in text.split("/")]
-    precisions = [_PRECISION_BY_PARTS.get(len(end.split("-")), "year") for end in ends]
+    """The coarsest precision among the interval's ends; unspecified digits (X) coarsen it."""
+    precisions = [_end_precision(part) for part in text.split("/")]
     return max(precisions, key=_COARSENESS.index)
+
+
+def _end_precision(end: str) -> str:
+    """day, month or year for one end: the last component given without an X digit."""
+    components = re.sub(r"[?~%]", "", end).lstrip("-").split("-")
+    known = 0
+    for component in components:
+        if "X" in component:
+            break
+        known += 1
+    if len(components) == 2 and int(components[1].replace("X", "0") or 0) > 12:
+        return "month"  # a season: wider than a month, narrower than a year
+    return _PRECISION_BY_PARTS.get(known, "year")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from flows.annotations import Citation, Selector
@@ -79,9 +80,13 @@ def find_quote(text: str, folded: FoldedText, selector: Selector) -> list[tuple[
     return spans
 
 
-def evidence_id(table: str, record_id: str, article_id: str, start: int, end: int) -> str:
-    """A stable identifier of one quote backing one record."""
-    key = "\x1f".join([table, record_id, article_id, str(start), str(end)])
+def evidence_id(table: str, record_id: str, article_id: str, ordinal: int) -> str:
+    """The id of a record's `ordinal`-th quote (from 1) from one article.
+
+    It does not depend on the quote's text or offsets, so correcting a quote, or the article
+    around it, changes the row instead of removing one and adding another.
+    """
+    key = "\x1f".join([table, record_id, article_id, str(ordinal)])
     return "ev-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -93,7 +98,8 @@ def resolve_citations(
     rows: list[dict[str, object]] = []
     locations: list[Location] = []
     problems: list[Problem] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str, str, int, int]] = set()
+    ordinals: Counter[tuple[str, str, str]] = Counter()
     for citation in citations:
         text = texts.get(citation.article_id)
         if text is None:
@@ -104,14 +110,15 @@ def resolve_citations(
             problems.append(problem)
             continue
         start, end = spans[0]
-        row_id = evidence_id(citation.table, citation.record_id, citation.article_id, start, end)
-        if row_id in seen:
+        record = (citation.table, citation.record_id, citation.article_id)
+        if (*record, start, end) in seen:
             problems.append(citation.location.problem("evidence", "this quote is cited twice"))
             continue
-        seen.add(row_id)
+        seen.add((*record, start, end))
+        ordinals[record] += 1
         rows.append(
             {
-                "evidence_id": row_id,
+                "evidence_id": evidence_id(*record, ordinals[record]),
                 "record_table": citation.table,
                 "record_id": citation.record_id,
                 "article_id": citation.article_id,

@@ -47,7 +47,7 @@ def read_inputs(root: Path) -> Inputs:
     """Read raw/articles and raw/annotations under `root`."""
     problems: list[Problem] = []
     articles = {}
-    files = [*(root / ARTICLES_DIR).glob("*"), *(root / ANNOTATIONS_DIR).glob("*")]
+    files = [*(root / ARTICLES_DIR).rglob("*"), *(root / ANNOTATIONS_DIR).rglob("*")]
     digest = content_digest({_display(root, p): p.read_bytes() for p in files if p.is_file()})
     for text_path in sorted((root / ARTICLES_DIR).glob("*.txt")):
         article = _read_article(root, text_path, problems)
@@ -58,7 +58,26 @@ def read_inputs(root: Path) -> Inputs:
         content = _read_yaml_mapping(root, path, problems)
         if content is not None:
             annotations.append(AnnotationFile(_display(root, path), content))
+    problems.extend(_unread_files(root))
     return Inputs(articles, annotations, problems, digest)
+
+
+def _unread_files(root: Path) -> list[Problem]:
+    """A problem for every file under raw/ that the build would otherwise silently skip."""
+    problems = []
+    texts = {path.stem for path in (root / ARTICLES_DIR).glob("*.txt")}
+    for folder, allowed in ((ARTICLES_DIR, {".txt", ".yaml"}), (ANNOTATIONS_DIR, {".yaml"})):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_dir():
+                continue
+            if path.parent != root / folder or path.suffix not in allowed:
+                expected = " and ".join(f"<article_id>{suffix}" for suffix in sorted(allowed))
+                message = f"not read: {folder.as_posix()}/ holds only {expected} files"
+                problems.append(Problem(_display(root, path), 1, "file", message))
+            elif folder == ARTICLES_DIR and path.suffix == ".yaml" and path.stem not in texts:
+                message = f"metadata without text: add {folder.as_posix()}/{path.stem}.txt"
+                problems.append(Problem(_display(root, path), 1, "file", message))
+    return problems
 
 
 def normalise_text(text: str) -> str:

@@ -1,69 +1,35 @@
-"""Stage 6, publish: write a release folder atomically; record it in releases.json and CHANGELOG."""
+"""Stage 6, publish: write a release folder, record it in releases.json, refresh derived pages.
+
+releases.json is the commit point. The version folder is renamed into place just before it,
+and CHANGELOG.md, README.md, timeline.svg and CITATION.cff are derived from it afterwards,
+so a release interrupted at any point either never happened or can be completed by running
+the release again.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from filelock import FileLock, Timeout
 
-from flows.changelog import prepend_section
+from flows.changelog import render_changelog
 from flows.dataset_readme import update_citation, write_dataset_readme
-from schemas import TABLES
+from flows.files import json_bytes, write_atomic, write_if_changed
+from flows.release_folder import ReleasePlan, write_release_folder
+from flows.release_index import DownloadError, parse_index
 
-DATAPACKAGE_NAME = "japan-russia-relations"
-LICENSE = {
-    "name": "CC-BY-4.0",
-    "path": "https://creativecommons.org/licenses/by/4.0/",
-    "title": "Creative Commons Attribution 4.0",
-}
 LOCK_TIMEOUT_SECONDS = 5.0
+INDEX_NAME = "releases.json"
+# Files outside the version folders that a release rewrites, relative to dataset/.
+DERIVED = ["CHANGELOG.md", "README.md", "timeline.svg", "../CITATION.cff"]
 
 
 class PublishError(Exception):
     """A release that could not be published; dataset/ is left as it was."""
-
-
-@dataclass(frozen=True)
-class ReleasePlan:
-    """What a release will publish: version, date, tables, their schemas, diff and changelog."""
-
-    version: str
-    date: str
-    tables: dict[str, pd.DataFrame]
-    table_schemas: dict[str, dict[str, Any]]
-    changes: pd.DataFrame
-    changelog_section: str
-
-
-def write_release_folder(folder: Path, plan: ReleasePlan) -> list[dict[str, Any]]:
-    """Write every file of a release into `folder`; return releases.json's file entries."""
-    folder.mkdir(parents=True)
-    resources = []
-    for name, frame in plan.tables.items():
-        write_csv(frame, folder / f"{name}.csv")
-        frame.to_parquet(folder / f"{name}.parquet", index=False)
-        resources.append(_resource(folder, name, plan.table_schemas[name]))
-    datapackage = {
-        "name": DATAPACKAGE_NAME,
-        "title": "Japan–Russia Relations Dataset",
-        "version": plan.version,
-        "licenses": [LICENSE],
-        "resources": resources,
-    }
-    write_json(folder / "datapackage.json", datapackage)
-    write_csv(plan.changes, folder / "changes.csv")
-    entries = [file_entry(folder, path.name) for path in sorted(folder.iterdir())]
-    sums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in entries)
-    (folder / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
-    return [*entries, file_entry(folder, "SHA256SUMS")]
 
 
 def publish(dataset_dir: Path, plan: ReleasePlan) -> Path:
@@ -71,25 +37,22 @@ def publish(dataset_dir: Path, plan: ReleasePlan) -> Path:
     dataset_dir.mkdir(parents=True, exist_ok=True)
     with release_lock(dataset_dir):
         index = read_index(dataset_dir)
+        _check_still_latest(index, plan)
         target = dataset_dir / f"v{plan.version}"
-        if any(release["version"] == plan.version for release in index["releases"]):
-            raise PublishError(f"{target} already exists; published versions are never rewritten")
-        if target.exists():  # left by a release killed before it was recorded: never published
-            shutil.rmtree(target)
+        if target.exists():
+            raise PublishError(
+                f"dataset/{target.name} exists but releases.json does not list it: it was left "
+                "by an interrupted release; delete that folder, then run the release again"
+            )
         snapshot = _snapshot(dataset_dir)
         staging = dataset_dir / f".tmp-v{plan.version}-{uuid.uuid4().hex[:8]}"
         try:
             files = write_release_folder(staging, plan)
-            index["releases"].append({"version": plan.version, "date": plan.date, "files": files})
-            changelog = prepend_section(
-                snapshot.get("CHANGELOG.md", b"").decode(), plan.changelog_section
-            )
+            entry = {"version": plan.version, "date": plan.date, "files": files}
+            index["releases"].append({**entry, "changelog": plan.changelog_section})
             os.replace(staging, target)
-            write_json(dataset_dir / "releases.json", index)
-            _write_atomic(dataset_dir / "CHANGELOG.md", changelog.encode())
-            write_dataset_readme(dataset_dir)
-            if (dataset_dir.parent / "CITATION.cff").exists():
-                update_citation(dataset_dir.parent)
+            write_atomic(dataset_dir / INDEX_NAME, json_bytes(index))
+            refresh_derived(dataset_dir)
         except OSError as error:
             _restore(dataset_dir, snapshot, target)
             raise PublishError(
@@ -99,41 +62,27 @@ def publish(dataset_dir: Path, plan: ReleasePlan) -> Path:
             _restore(dataset_dir, snapshot, target)
             raise
         finally:
-            for leftover in dataset_dir.glob(".tmp-*"):
-                _remove(leftover)
+            shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
-# Files outside the version folders that a release rewrites, relative to dataset/.
-_MUTABLE = ["releases.json", "CHANGELOG.md", "README.md", "timeline.svg", "../CITATION.cff"]
+def refresh_derived(dataset_dir: Path) -> list[str]:
+    """Bring CHANGELOG.md, README.md, timeline.svg and CITATION.cff in line with releases.json."""
+    releases = read_index(dataset_dir)["releases"]
+    if not releases:
+        return []
+    before = {name: _read(dataset_dir / name) for name in DERIVED}
+    write_if_changed(dataset_dir / "CHANGELOG.md", render_changelog(releases).encode("utf-8"))
+    write_dataset_readme(dataset_dir)
+    if (dataset_dir.parent / "CITATION.cff").exists():
+        update_citation(dataset_dir.parent)
+    return [name for name in DERIVED if _read(dataset_dir / name) != before[name]]
 
 
-def _snapshot(dataset_dir: Path) -> dict[str, bytes]:
-    """The bytes of every file a release rewrites, to put back if it fails."""
-    return {
-        name: (dataset_dir / name).read_bytes()
-        for name in _MUTABLE
-        if (dataset_dir / name).exists()
-    }
-
-
-def _restore(dataset_dir: Path, snapshot: dict[str, bytes], target: Path) -> None:
-    """Undo a failed release: remove its folder, put every rewritten file back."""
-    if target.exists():
-        shutil.rmtree(target)
-    for name in _MUTABLE:
-        path = dataset_dir / name
-        if name not in snapshot:
-            path.unlink(missing_ok=True)
-        elif path.read_bytes() != snapshot[name]:
-            _write_atomic(path, snapshot[name])
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary sibling, then rename over `path`."""
-    temporary = path.with_name(f".tmp-{path.name}-{uuid.uuid4().hex[:8]}")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+def repair_derived(dataset_dir: Path) -> list[str]:
+    """Refresh the derived pages under the release lock; the names of those that changed."""
+    with release_lock(dataset_dir):
+        return refresh_derived(dataset_dir)
 
 
 def release_lock(dataset_dir: Path) -> FileLock:
@@ -158,56 +107,42 @@ class _ClearLock(FileLock):
 
 
 def read_index(dataset_dir: Path) -> dict[str, Any]:
-    """releases.json, or an empty index before the first release."""
-    path = dataset_dir / "releases.json"
+    """releases.json, checked; an empty index before the first release."""
+    path = dataset_dir / INDEX_NAME
     if not path.exists():
         return {"releases": []}
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return parse_index(path.read_bytes(), f"dataset/{INDEX_NAME}")
+    except DownloadError as error:
+        raise PublishError(f"{error}; restore it from version control") from error
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """RFC 4180 CSV: UTF-8, header, CRLF line ends, empty cell for null."""
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+def _check_still_latest(index: dict[str, Any], plan: ReleasePlan) -> None:
+    """Refuse a plan diffed against a version that is no longer the latest."""
+    latest = index["releases"][-1]["version"] if index["releases"] else None
+    if latest != plan.base_version:
+        raise PublishError(
+            f"v{latest} was published while this release was being prepared from "
+            f"{'v' + plan.base_version if plan.base_version else 'nothing'}; run the release again"
+        )
 
 
-def write_json(path: Path, content: Any) -> None:
-    """Stable, readable JSON, written atomically."""
-    _write_atomic(path, (json.dumps(content, indent=2, ensure_ascii=False) + "\n").encode())
+def _snapshot(dataset_dir: Path) -> dict[str, bytes | None]:
+    """The bytes of every file a release rewrites (None if absent), to put back on failure."""
+    return {name: _read(dataset_dir / name) for name in [INDEX_NAME, *DERIVED]}
 
 
-def file_entry(folder: Path, name: str) -> dict[str, Any]:
-    """A file's name, SHA-256 and size."""
-    data = (folder / name).read_bytes()
-    return {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+def _restore(dataset_dir: Path, snapshot: dict[str, bytes | None], target: Path) -> None:
+    """Undo a failed release: remove its folder, put every rewritten file back."""
+    shutil.rmtree(target, ignore_errors=True)
+    for name, data in snapshot.items():
+        path = dataset_dir / name
+        if data is None:
+            path.unlink(missing_ok=True)
+        elif _read(path) != data:
+            write_atomic(path, data)
 
 
-def _resource(folder: Path, name: str, schema: dict[str, Any]) -> dict[str, Any]:
-    """A Data Package resource for one table's CSV, naming its Parquet twin."""
-    csv_entry, parquet_entry = (
-        file_entry(folder, f"{name}.csv"),
-        file_entry(folder, f"{name}.parquet"),
-    )
-    return {
-        "name": name,
-        "path": csv_entry["path"],
-        "description": TABLES[name].description if name in TABLES else "",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "hash": f"sha256:{csv_entry['sha256']}",
-        "bytes": csv_entry["bytes"],
-        "schema": schema,
-        "parquet": {
-            "path": parquet_entry["path"],
-            "hash": f"sha256:{parquet_entry['sha256']}",
-            "bytes": parquet_entry["bytes"],
-        },
-    }
-
-
-def _remove(path: Path) -> None:
-    """Remove a leftover staging file or folder."""
-    if path.is_dir():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
+def _read(path: Path) -> bytes | None:
+    """A file's bytes, or None if it does not exist."""
+    return path.read_bytes() if path.exists() else None

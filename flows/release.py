@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, task
@@ -16,7 +16,8 @@ from flows.evidence import Resolved
 from flows.ingest import Inputs, read_inputs
 from flows.pipeline import Dataset
 from flows.problems import InputError
-from flows.publish import ReleasePlan, publish
+from flows.publish import publish, repair_derived
+from flows.release_folder import ReleasePlan
 from flows.versioning import latest_version, plan_release
 
 # Stages that only compute are cached on the content of raw/ and the code; reading raw/
@@ -32,6 +33,7 @@ class ReleaseOutcome:
     latest: str | None
     changelog_section: str | None
     published: Path | None
+    repaired: list[str] = field(default_factory=list)
 
 
 @task(name="ingest")
@@ -72,6 +74,12 @@ def publish_task(dataset_dir: Path, plan: ReleasePlan) -> Path:
     return publish(dataset_dir, plan)
 
 
+@task(name="repair-derived-pages")
+def repair_task(dataset_dir: Path) -> list[str]:
+    """Complete an interrupted release: bring the pages derived from releases.json up to date."""
+    return repair_derived(dataset_dir)
+
+
 @flow(name="release")
 def release_flow(
     root: Path,
@@ -93,10 +101,11 @@ def release_flow(
     plan = plan_task(dataset_dir, dataset, date or dt.date.today().isoformat(), note)
     latest = latest_version(dataset_dir)
     if plan is None:
+        repaired = [] if dry_run else repair_task(dataset_dir)
         create_markdown_artifact(
             f"Nothing changed since v{latest}: no release.", key="changelog-section"
         )
-        return ReleaseOutcome(None, latest, None, None)
+        return ReleaseOutcome(None, latest, None, None, repaired)
     create_markdown_artifact(plan.changelog_section, key="changelog-section")
     published = None if dry_run else publish_task(dataset_dir, plan)
     return ReleaseOutcome(plan.version, latest, plan.changelog_section, published)

@@ -7,7 +7,8 @@ from pathlib import Path
 from flows.changelog import render_section
 from flows.diff import Diff, diff_versions, next_version
 from flows.pipeline import Dataset
-from flows.publish import ReleasePlan, read_index, write_release_folder
+from flows.publish import read_index
+from flows.release_folder import ReleasePlan, write_release_folder
 from schemas.datapackage import current_table_schemas
 from schemas.io import read_csv, read_datapackage, read_release, table_schemas
 
@@ -44,6 +45,7 @@ def plan_release(
         table_schemas=current_table_schemas(),
         changes=diff.changes_frame(),
         changelog_section=render_section(version, date, diff, note),
+        base_version=latest,
     )
 
 

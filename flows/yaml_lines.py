@@ -63,15 +63,15 @@ def load_with_lines(text: str) -> Any:
     """Parse one YAML document into Mapping/Sequence/scalars carrying line numbers."""
     try:
         node = yaml.compose(text, Loader=_PlainLoader)
+        return None if node is None else _convert(node, _PlainLoader(""))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         raise YamlSyntaxError(line, f"{error.problem or error.context}") from error
     except yaml.YAMLError as error:
         raise YamlSyntaxError(1, str(error)) from error
-    if node is None:
-        return None
-    return _convert(node, _PlainLoader(""))
+    except RecursionError as error:
+        raise YamlSyntaxError(1, "an alias refers to itself") from error
 
 
 def _convert(node: yaml.Node, loader: _PlainLoader) -> Any:

@@ -27,7 +27,7 @@ _DTYPES = {
 
 def table_schema(spec: TableSpec) -> dict[str, Any]:
     """The Table Schema of one table: fields with types, descriptions and constraints, and keys."""
-    schema = spec.model.to_schema()
+    schema = spec.schema
     fields = [_field(name, column) for name, column in schema.columns.items()]
     result: dict[str, Any] = {
         "fields": fields,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandera.pandas as pa
 
@@ -32,10 +33,15 @@ class TableSpec:
         """First line of the model's docstring."""
         return (self.model.__doc__ or "").strip().splitlines()[0]
 
+    @cached_property
+    def schema(self) -> pa.DataFrameSchema:
+        """The model as a pandera schema (built once: building it is slow)."""
+        return self.model.to_schema()
+
     @property
     def columns(self) -> list[str]:
         """Column names in published order."""
-        return list(self.model.to_schema().columns)
+        return list(self.schema.columns)
 
 
 TABLES: dict[str, TableSpec] = {

@@ -10,6 +10,7 @@ from helpers import jrr, tree_digest
 SUMMIT = "raw/annotations/example-2019-01-22-summit.yaml"
 FOLLOWUP = "raw/annotations/example-2019-02-01-followup.yaml"
 SUMMIT_TEXT = "raw/articles/example-2019-01-22-summit.txt"
+SUMMIT_META = "raw/articles/example-2019-01-22-summit.yaml"
 
 # (file to edit, text to replace, replacement, the problem that must be reported)
 CASES = {
@@ -101,6 +102,43 @@ CASES = {
         f"{FOLLOWUP}:1: article: this file annotates 'example-2019-01-22-summit': name it "
         "raw/annotations/example-2019-01-22-summit.yaml",
     ),
+    "party code that is not text": (
+        SUMMIT,
+        "parties: [RU, JP]",
+        "parties: [RU, 7]",
+        f"{SUMMIT}:26: parties: expected a list of country codes",
+    ),
+    "unknown YAML tag": (SUMMIT, "status: held", "status: !foo held", f"{SUMMIT}:5: yaml:"),
+    "recursive YAML alias": (
+        SUMMIT,
+        "parties: [RU, JP]",
+        "parties: &a [*a]",
+        f"{SUMMIT}:1: yaml: syntax error: an alias refers to itself",
+    ),
+    "year without a calendar date": (
+        SUMMIT,
+        "date: 2019-01-22\n    status: held",
+        "date: '-0500'\n    status: held",
+        f"{SUMMIT}:4: date: '-0500' is not a valid EDTF date",
+    ),
+    "infinite figure": (
+        SUMMIT,
+        "value: 25",
+        "value: .inf",
+        f"{SUMMIT}:53: value: expected a finite number, got inf",
+    ),
+    "id that YAML reads as a number": (
+        SUMMIT,
+        "id: 2019-06-osaka",
+        "id: 201906",
+        f"{SUMMIT}:14: meeting_id: expected a lowercase slug id, got int 201906: put it in quotes",
+    ),
+    "published date in basic format": (
+        SUMMIT_META,
+        "published_date: 2019-01-22",
+        "published_date: '20190122'",
+        f"{SUMMIT_META}:3: published_date: '20190122' is not an ISO date (YYYY-MM-DD)",
+    ),
     "formula-like free text": (
         SUMMIT,
         "summary: Agreed",
@@ -152,13 +190,37 @@ def test_article_text_not_utf8(released_project: Path) -> None:
     assert tree_digest(released_project / "dataset") == before
 
 
+EVERY_STAGE = ["unknown field", "wrong type", "quote absent from the article", "unknown enum value"]
+
+
 def test_every_problem_is_reported_at_once(released_project: Path) -> None:
-    for name in ["unknown field", "wrong type", "quote absent from the article"]:
+    for name in EVERY_STAGE:
         _edit(released_project, *CASES[name][:3])
 
     code, _, err = jrr("release", "--root", str(released_project))
 
     assert code == 1
-    for name in ["unknown field", "wrong type", "quote absent from the article"]:
+    for name in EVERY_STAGE:
         assert CASES[name][3] in err
-    assert "3 problem(s) found" in err
+    assert "4 problem(s) found" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("raw/annotations/extra.yml", "file: not read: raw/annotations/ holds only"),
+        ("raw/articles/notes/draft.txt", "file: not read: raw/articles/ holds only"),
+        ("raw/articles/lonely.yaml", "file: metadata without text: add raw/articles/lonely.txt"),
+    ],
+)
+def test_files_the_build_would_skip_are_reported(
+    released_project: Path, name: str, message: str
+) -> None:
+    path = released_project / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("article: example-2019-01-22-summit\n")
+
+    code, _, err = jrr("release", "--root", str(released_project))
+
+    assert code == 1
+    assert f"{name}:1: {message}" in err

@@ -57,7 +57,7 @@ def test_diff_of_the_latest_release_against_raw_is_empty() -> None:
 
 def test_data_user_commands_need_no_orchestrator() -> None:
     code = (
-        "import sys, flows.cli, flows.download, flows.release_files, schemas; "
+        "import sys, flows.cli, flows.download, flows.validate_release, schemas; "
         "print(sorted(m for m in ('prefect', 'yaml', 'edtf', 'matplotlib', 'filelock') "
         "if m in sys.modules))"
     )
@@ -65,3 +65,19 @@ def test_data_user_commands_need_no_orchestrator() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout == "[]\n"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--date", "next week", "--date 'next week' is not an ISO date (YYYY-MM-DD)"),
+        ("--note", "ok\n## [9.9.9] - fake", "--note must not contain Markdown headings"),
+    ],
+)
+def test_release_refuses_bad_arguments(
+    golden_project: Path, option: str, value: str, message: str
+) -> None:
+    code, _, err = jrr("release", "--root", str(golden_project), option, value)
+    assert code == 1
+    assert message in err
+    assert not (golden_project / "dataset").exists()

@@ -18,7 +18,8 @@ from flows.dataset_readme import (
     update_citation,
     write_dataset_readme,
 )
-from flows.publish import ReleasePlan, write_json, write_release_folder
+from flows.files import json_bytes
+from flows.release_folder import ReleasePlan, write_release_folder
 from schemas.datapackage import current_table_schemas
 from schemas.io import read_release
 
@@ -75,7 +76,7 @@ def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
         {"version": "0.1.0", "date": "2030-01-01", "files": files[:2]},
         {"version": "0.2.0", "date": "2030-01-02", "files": files},
     ]
-    write_json(dataset / "releases.json", {"releases": releases})
+    (dataset / "releases.json").write_bytes(json_bytes({"releases": releases}))
     return dataset
 
 
@@ -112,8 +113,8 @@ def test_readme_counts_rows_and_sets_figures_against_records(tiny_dataset: Path)
     assert "| `projects` | 3 | cooperation project |" in readme
     assert "| `evidence` | 34 |" in readme
     assert (
-        "quotes 7 meetings (`invented-meetings-7`, exact); this release records 2 meetings "
-        "(1 cancelled, 1 held)."
+        "quotes 7 meetings (`invented-meetings-7`, exact); this release records 1 held meeting "
+        "dated up to 2018-11-22."
     ) in readme
     assert "quotes 1,500 projects (`invented-projects-1500`, about); this release records 3 " in (
         readme
@@ -152,7 +153,7 @@ def test_timeline_draws_every_record_as_well_formed_svg(tiny_dataset: Path) -> N
 
 
 def test_no_release_yet_is_an_error(tmp_path: Path) -> None:
-    write_json(tmp_path / "releases.json", {"releases": []})
+    (tmp_path / "releases.json").write_bytes(json_bytes({"releases": []}))
     with pytest.raises(ValueError, match="lists no release"):
         render_readme(tmp_path)
 
@@ -171,7 +172,7 @@ def test_update_citation_sets_version_and_date_only(tmp_path: Path) -> None:
     shutil.copy(ROOT / "CITATION.cff", tmp_path / "CITATION.cff")
     (tmp_path / "dataset").mkdir()
     latest = {**_latest_release(), "version": "2.3.4", "date": "2031-05-06"}
-    write_json(tmp_path / "dataset" / "releases.json", {"releases": [latest]})
+    (tmp_path / "dataset" / "releases.json").write_bytes(json_bytes({"releases": [latest]}))
     update_citation(tmp_path)
     updated = (tmp_path / "CITATION.cff").read_text("utf-8")
     original = (ROOT / "CITATION.cff").read_text("utf-8")

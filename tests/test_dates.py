@@ -47,3 +47,17 @@ def test_plain_dates_agree_with_the_edtf_package(text: str) -> None:
     parsed = parse_edtf(text)
     assert parsed.start.timetuple()[:3] == reference.lower_strict()[:3]
     assert parsed.end.timetuple()[:3] == reference.upper_strict()[:3]
+
+
+@pytest.mark.parametrize(
+    ("text", "precision"),
+    [("2019-XX", "year"), ("2019-06-XX", "month"), ("201X", "year"), ("2019-21", "month")],
+)
+def test_unspecified_digits_and_seasons_coarsen_precision(text: str, precision: str) -> None:
+    assert parse_edtf(text).precision == precision
+
+
+@pytest.mark.parametrize("text", ["-0500", "Y170000002"])
+def test_years_without_a_calendar_date_are_refused(text: str) -> None:
+    with pytest.raises(EdtfError):
+        parse_edtf(text)

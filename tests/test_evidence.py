@@ -38,7 +38,7 @@ def test_resolved_quote_is_the_articles_own_text() -> None:
     [row] = resolved.rows
     assert row["quote"] == "yes.\nTokyo’s view again"
     assert TEXT[row["char_start"] : row["char_end"]] == row["quote"]
-    assert row["evidence_id"] == evidence_id("meetings", "m-1", "a-1", 26, 49)
+    assert row["evidence_id"] == evidence_id("meetings", "m-1", "a-1", 1)
     assert resolved.problems == []
 
 

@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
 from helpers import jrr, tree_digest
 
-from flows import pipeline, publish
+from flows import caching, pipeline, publish
+from flows.pipeline import build_dataset
+from flows.publish import PublishError
+from flows.versioning import plan_release
 
 SUMMIT = "raw/annotations/example-2019-01-22-summit.yaml"
 
 
-def _change_a_value(project: Path) -> None:
-    """An edit that calls for a PATCH release."""
+def _replace(project: Path, old: str, new: str) -> None:
+    """Edit the summit annotation."""
     path = project / SUMMIT
-    path.write_text(path.read_text().replace("city: Osaka", "city: Kyoto"))
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
 
 
 def test_a_second_release_waits_then_fails_clearly(
     released_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _change_a_value(released_project)
+    _replace(released_project, "city: Osaka", "city: Kyoto")
     monkeypatch.setattr(publish, "LOCK_TIMEOUT_SECONDS", 0.2)
     before = tree_digest(released_project / "dataset")
 
@@ -40,13 +46,13 @@ def _fail(*args: object, **kwargs: object) -> None:
 
 
 @pytest.mark.parametrize(
-    "step", ["write_release_folder", "write_json", "_write_atomic", "write_dataset_readme"]
+    "step", ["write_release_folder", "write_atomic", "write_if_changed", "write_dataset_readme"]
 )
 def test_a_failure_at_any_step_leaves_dataset_as_it_was(
     released_project: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
     shutil.copy(ROOT / "CITATION.cff", released_project / "CITATION.cff")
-    _change_a_value(released_project)
+    _replace(released_project, "city: Osaka", "city: Kyoto")
     citation = (released_project / "CITATION.cff").read_bytes()
     before = tree_digest(released_project / "dataset")
     monkeypatch.setattr(publish, step, _fail)
@@ -59,36 +65,83 @@ def test_a_failure_at_any_step_leaves_dataset_as_it_was(
     assert (released_project / "CITATION.cff").read_bytes() == citation
 
 
-def test_a_folder_left_by_a_killed_release_is_replaced(released_project: Path) -> None:
-    _change_a_value(released_project)
+def test_an_unexpected_error_after_the_commit_point_is_rolled_back(
+    released_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(ROOT / "CITATION.cff", released_project / "CITATION.cff")
+    (released_project / "CITATION.cff").write_text("no version line here\n")
+    _replace(released_project, "city: Osaka", "city: Kyoto")
+    before = tree_digest(released_project / "dataset")
+
+    with pytest.raises(ValueError, match="expected one top-level 'version:' line"):
+        jrr("release", "--root", str(released_project))
+
+    assert tree_digest(released_project / "dataset") == before
+
+
+def test_a_folder_left_by_a_killed_release_is_reported_not_deleted(released_project: Path) -> None:
+    _replace(released_project, "city: Osaka", "city: Kyoto")
     debris = released_project / "dataset" / "v1.0.1"
     debris.mkdir()
     (debris / "meetings.csv").write_text("half written")
+    before = tree_digest(released_project / "dataset")
+
+    code, _, err = jrr("release", "--root", str(released_project))
+
+    assert code == 1
+    assert "dataset/v1.0.1 exists but releases.json does not list it" in err
+    assert tree_digest(released_project / "dataset") == before
+    _, _, err = jrr("validate", "--root", str(released_project))
+    assert "dataset/v1.0.1:1: folder: not listed in dataset/releases.json" in err
+
+
+def test_pages_lost_after_the_commit_point_are_restored_by_the_next_run(
+    released_project: Path,
+) -> None:
+    dataset = released_project / "dataset"
+    changelog = (dataset / "CHANGELOG.md").read_bytes()
+    (dataset / "CHANGELOG.md").unlink()
+    (dataset / "README.md").write_text("stale")
+    _, _, err = jrr("validate", "--root", str(released_project))
+    assert "dataset/CHANGELOG.md:1: file: out of date with releases.json: run make release" in err
 
     code, out, _ = jrr("release", "--root", str(released_project))
 
     assert code == 0
-    assert out.startswith("published v1.0.1")
+    assert "up to date: CHANGELOG.md, README.md" in out
+    assert (dataset / "CHANGELOG.md").read_bytes() == changelog
     assert jrr("validate", "--root", str(released_project))[0] == 0
+
+
+def test_a_plan_made_before_another_release_is_refused(released_project: Path) -> None:
+    dataset_dir = released_project / "dataset"
+    _replace(released_project, "city: Osaka", "city: Kyoto")
+    stale = plan_release(dataset_dir, build_dataset(released_project), "2026-02-01")
+    assert stale is not None
+    _replace(released_project, "city: Kyoto", "city: Nara")
+    assert jrr("release", "--root", str(released_project))[0] == 0
+    before = tree_digest(dataset_dir)
+
+    with pytest.raises(PublishError, match="v1.0.1 was published while this release was being"):
+        publish.publish(dataset_dir, stale)
+
+    assert tree_digest(dataset_dir) == before
 
 
 def test_unchanged_stages_are_not_rerun(
     released_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    salt = uuid.uuid4().hex  # no result cached by another test can match
+    monkeypatch.setattr(caching, "code_version", lambda: salt)
     calls: list[str] = []
     real = pipeline.build_and_validate
+    monkeypatch.setattr(
+        pipeline, "build_and_validate", lambda *args: calls.append("build") or real(*args)
+    )
 
-    def counting(*args: object) -> object:
-        calls.append("build")
-        return real(*args)
-
-    monkeypatch.setattr(pipeline, "build_and_validate", counting)
     assert jrr("release", "--root", str(released_project))[0] == 0
     assert jrr("release", "--root", str(released_project))[0] == 0
-    cached_runs = len(calls)
-    path = released_project / SUMMIT  # an edit no other test makes, so no cached result exists
-    path.write_text(path.read_text().replace("city: Moscow", "city: Nagoya"))
+    assert calls == ["build"]
+    _replace(released_project, "city: Moscow", "city: Nagoya")
     assert jrr("release", "--root", str(released_project))[0] == 0
-
-    assert cached_runs <= 1
-    assert len(calls) == cached_runs + 1
+    assert calls == ["build", "build"]

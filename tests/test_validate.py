@@ -57,6 +57,34 @@ def test_one_changed_byte_fails_naming_the_file(released_project: Path, name: st
     assert "published releases are immutable" in err
 
 
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        ("truncate meetings.parquet", "dataset/v1.0.0/meetings.parquet:1: file: sha256 "),
+        ("delete meetings.csv", "dataset/v1.0.0/meetings.csv:1: file: missing: restore the file"),
+        ("delete datapackage.json", "dataset/v1.0.0/datapackage.json:1: file: missing"),
+        ("corrupt releases.json", "dataset/releases.json:1: file: dataset/releases.json is not"),
+    ],
+)
+def test_unreadable_release_files_are_reported_not_crashed_on(
+    released_project: Path, damage: str, expected: str
+) -> None:
+    folder = released_project / "dataset" / "v1.0.0"
+    action, name = damage.split(" ")
+    path = released_project / "dataset" / name if name == "releases.json" else folder / name
+    if action == "truncate":
+        path.write_bytes(path.read_bytes()[:100])
+    elif action == "delete":
+        path.unlink()
+    else:
+        path.write_text("{")
+
+    code, _, err = _validate(released_project)
+
+    assert code == 1
+    assert expected in err
+
+
 def test_a_published_table_that_breaks_its_schema_fails(released_project: Path) -> None:
     folder = released_project / "dataset" / "v1.0.0"
     meetings = folder / "meetings.csv"

@@ -14,7 +14,6 @@ from schemas import TABLES, TableSpec
 from schemas.tables import Figures, Projects
 
 SUMMIT = "raw/annotations/example-2019-01-22-summit.yaml"
-SUMMIT_TEXT = "raw/articles/example-2019-01-22-summit.txt"
 NEW_PROJECT = """  - id: osaka-talks
     name: Osaka talks
     status: proposed
@@ -44,13 +43,6 @@ def _release(project: Path, date: str, *extra: str) -> str:
     return out
 
 
-def _evidence_id(project: Path, table: str, record_id: str, quote: str) -> str:
-    """The evidence id a quote of the summit article gets."""
-    text = (project / SUMMIT_TEXT).read_text(encoding="utf-8")
-    start = text.index(quote)
-    return evidence_id(table, record_id, "example-2019-01-22-summit", start, start + len(quote))
-
-
 def _section(project: Path, version: str) -> str:
     """The changelog section of `version`."""
     changelog = (project / "dataset" / "CHANGELOG.md").read_text(encoding="utf-8")
@@ -74,7 +66,7 @@ def test_versions_follow_the_diff(
     assert _release(project, "2026-02-01", "--note", "Added the Osaka talks.").startswith(
         "published v1.1.0"
     )
-    new_evidence = _evidence_id(project, "projects", "osaka-talks", "plan to meet again in Osaka")
+    new_evidence = evidence_id("projects", "osaka-talks", "example-2019-01-22-summit", 1)
     assert _section(project, "1.1.0") == (
         "## [1.1.0] - 2026-02-01\n\nAdded the Osaka talks.\n\n"
         "### projects\n\n- Added (1): `osaka-talks`\n\n"
@@ -87,14 +79,18 @@ def test_versions_follow_the_diff(
     ]
 
     _edit(project, "summary: Agreed to speed up the talks.", "summary: Agreed to speed up talks.")
+    _edit(project, "plan to meet again in Osaka\n", "meet again in Osaka\n")  # a trimmed quote
     assert _release(project, "2026-03-01").startswith("published v1.1.1")
     assert _section(project, "1.1.1") == (
         "## [1.1.1] - 2026-03-01\n\n### meetings\n\n- Changed `2019-01-22-moscow`: `summary` "
-        '"Agreed to speed up the talks." → "Agreed to speed up talks."\n'
+        '"Agreed to speed up the talks." → "Agreed to speed up talks."\n\n'
+        f"### evidence\n\n- Changed `{new_evidence}`: `char_start` 236 → 244; "
+        '`quote` "plan to meet again in Osaka" → "meet again in Osaka"\n'
     )
     assert _changes(project, "1.1.1") == [
         "table,record_id,change,fields",
         "meetings,2019-01-22-moscow,changed,summary",
+        f"evidence,{new_evidence},changed,char_start;quote",
     ]
 
     monkeypatch.setitem(TABLES, "projects", TableSpec("projects", ProjectsWithBudget, "project_id"))
@@ -104,7 +100,7 @@ def test_versions_follow_the_diff(
     )
     assert _changes(project, "1.2.0") == ["table,record_id,change,fields"]
 
-    _edit(project, NEW_PROJECT, "")
+    _edit(project, NEW_PROJECT.replace("plan to meet", "meet"), "")
     assert _release(project, "2026-05-01").startswith("published v2.0.0")
     assert _section(project, "2.0.0") == (
         "## [2.0.0] - 2026-05-01\n\n### projects\n\n- Removed (1): `osaka-talks`\n\n"

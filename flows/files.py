@@ -1,0 +1,47 @@
+"""Writing files the way releases need them: atomically, deterministically, checksummed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write to a temporary sibling, then rename it over `path`."""
+    temporary = path.with_name(f".tmp-{path.name}-{uuid.uuid4().hex[:8]}")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write atomically unless `path` already holds `data`; True if it wrote."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    write_atomic(path, data)
+    return True
+
+
+def json_bytes(content: Any) -> bytes:
+    """Stable, readable JSON."""
+    return (json.dumps(content, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """RFC 4180 CSV: UTF-8, header, CRLF line ends, empty cell for null."""
+    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+
+
+def file_entry(folder: Path, name: str) -> dict[str, Any]:
+    """A file's name, SHA-256 and size."""
+    data = (folder / name).read_bytes()
+    return {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}

@@ -1,0 +1,78 @@
+"""What `jrr validate` checks: raw/ builds, releases are intact and valid, nothing is unreleased."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flows.changelog import render_changelog
+from flows.dataset_readme import render_readme, render_timeline_svg
+from flows.pipeline import Dataset, build_dataset
+from flows.problems import InputError, Problem
+from flows.publish import PublishError, read_index
+from flows.validate_release import shown, validate_release
+from flows.versioning import rebuild_differences
+
+RUN_RELEASE = "run make release"
+
+
+def validate_project(root: Path) -> list[Problem]:
+    """Every problem with raw/ and dataset/ under `root`, all at once."""
+    dataset_dir = root / "dataset"
+    dataset, problems = _build(root)
+    try:
+        releases = read_index(dataset_dir)["releases"]
+    except PublishError as error:
+        return [*problems, Problem("dataset/releases.json", 1, "file", str(error))]
+    for release in releases:
+        folder = dataset_dir / f"v{release['version']}"
+        problems += validate_release(folder, release["files"], root)
+    problems += _unlisted_folders(dataset_dir, releases, root)
+    if not problems and releases:
+        problems += _stale_pages(dataset_dir, releases)
+    if not problems and dataset is not None:
+        problems += _unreleased(dataset_dir, dataset)
+    return problems
+
+
+def _build(root: Path) -> tuple[Dataset | None, list[Problem]]:
+    """The dataset raw/ builds, or the problems that stop it."""
+    try:
+        return build_dataset(root), []
+    except InputError as error:
+        return None, list(error.problems)
+
+
+def _unlisted_folders(
+    dataset_dir: Path, releases: list[dict[str, Any]], root: Path
+) -> list[Problem]:
+    """Version folders that releases.json does not list (left by an interrupted release)."""
+    listed = {f"v{release['version']}" for release in releases}
+    return [
+        Problem(shown(folder, root), 1, "folder", "not listed in dataset/releases.json")
+        for folder in sorted(dataset_dir.glob("v*"))
+        if folder.is_dir() and folder.name not in listed
+    ]
+
+
+def _stale_pages(dataset_dir: Path, releases: list[dict[str, Any]]) -> list[Problem]:
+    """Pages derived from releases.json that no longer match it."""
+    expected = {
+        "CHANGELOG.md": render_changelog(releases).encode("utf-8"),
+        "README.md": render_readme(dataset_dir).encode("utf-8"),
+        "timeline.svg": render_timeline_svg(dataset_dir),
+    }
+    return [
+        Problem(f"dataset/{name}", 1, "file", f"out of date with releases.json: {RUN_RELEASE}")
+        for name, data in expected.items()
+        if not (dataset_dir / name).exists() or (dataset_dir / name).read_bytes() != data
+    ]
+
+
+def _unreleased(dataset_dir: Path, dataset: Dataset) -> list[Problem]:
+    """Files of the latest release that raw/ no longer builds."""
+    message = f"differs from what raw/ builds now: unreleased changes in raw/: {RUN_RELEASE}"
+    with tempfile.TemporaryDirectory() as scratch:
+        names = rebuild_differences(dataset_dir, dataset, Path(scratch) / "rebuilt")
+    return [Problem(f"dataset/{name}", 1, "file", message) for name in names]
