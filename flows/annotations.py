@@ -151,7 +151,7 @@ def _parse_ref(
 ) -> str | None:
     """Parse `- ref: <id>` plus evidence: another source for a record of another file."""
     allowed = {"ref", "evidence", *(["events"] if table == "treaties" else [])}
-    _reject_unknown_keys(item, allowed, path, out)
+    out.problems.extend(unknown_keys(item, allowed, path))
     record_id = item.get("ref")
     location = Location(path, item.line, tuple(item.key_lines.items()))
     if not isinstance(record_id, str):
@@ -174,7 +174,7 @@ def _parse_record(
     spec = TABLES[table]
     fields = input_fields(table)
     extra = {"events"} if table == "treaties" else set()
-    _reject_unknown_keys(item, {"id", "evidence", *fields, *extra}, path, out)
+    out.problems.extend(unknown_keys(item, {"id", "evidence", *fields, *extra}, path))
     key_lines = {spec.primary_key if k == "id" else k: v for k, v in item.key_lines.items()}
     location = Location(path, item.line, tuple(key_lines.items()))
     values = {name: item.get(name) for name in fields}
@@ -261,12 +261,14 @@ def _selector(quote: Any) -> Selector | None:
     return Selector(**parts)
 
 
-def _reject_unknown_keys(item: Mapping, allowed: set[str], path: str, out: Annotations) -> None:
-    """Report every key that is not a field of the record."""
-    for key in item.values:
-        if key not in allowed:
-            message = f"unknown field (allowed: {', '.join(sorted(allowed))})"
-            out.problems.append(Problem(path, item.key_lines[key], key, message))
+def unknown_keys(item: Mapping, allowed: set[str], path: str) -> list[Problem]:
+    """A problem for every key that is not a field of the record."""
+    message = f"unknown field (allowed: {', '.join(sorted(allowed))})"
+    return [
+        Problem(path, item.key_lines[key], key, message)
+        for key in item.values
+        if key not in allowed
+    ]
 
 
 def _describe(value: Any) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from flows.annotations import Annotations, Record, input_fields, type_problem
+from flows.annotations import Annotations, Record, input_fields, type_problem, unknown_keys
 from flows.dates import EdtfError, parse_edtf
 from flows.evidence import Resolved
 from flows.ingest import Article
@@ -138,10 +138,7 @@ def _article_rows(
     for article in articles.values():
         meta = article.metadata
         location = Location(article.metadata_path, meta.line, tuple(meta.key_lines.items()))
-        for key in meta.values:
-            if key not in allowed:
-                message = f"unknown field (allowed: {', '.join(sorted(allowed))})"
-                problems.append(location.problem(key, message))
+        problems.extend(unknown_keys(meta, allowed, article.metadata_path))
         row: dict[str, Any] = {"article_id": article.article_id}
         for name in input_fields("articles"):
             value = meta.get(name)

@@ -17,10 +17,9 @@ from flows.validate import validate_built
 
 @dataclass(frozen=True)
 class Dataset:
-    """The validated tables and the normalised article texts they quote."""
+    """The validated tables of the dataset."""
 
     tables: dict[str, pd.DataFrame]
-    texts: dict[str, str]
 
 
 def parse(inputs: Inputs) -> Annotations:
@@ -48,7 +47,7 @@ def build_and_validate(inputs: Inputs, annotations: Annotations, resolved: Resol
     every_problem = earlier + [p for p in problems if (p.path, p.line, p.field) not in reported]
     if every_problem:
         raise InputError(every_problem)
-    return Dataset(tables, texts)
+    return Dataset(tables)
 
 
 def build_dataset(root: Path) -> Dataset:
