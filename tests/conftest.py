@@ -31,7 +31,7 @@ def prefect_server() -> Iterator[None]:
 
 
 @pytest.fixture
-def golden_project(tmp_path: Path) -> Path:
+def golden_project(prefect_server: None, tmp_path: Path) -> Path:
     """A project folder holding a copy of the golden raw/ and no releases yet."""
     shutil.copytree(GOLDEN / "raw", tmp_path / "raw")
     return tmp_path
