@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -69,6 +70,8 @@ def _check_release_arguments(args: argparse.Namespace) -> None:
     """Refuse a date that is not ISO 8601 and a note that would add changelog headings."""
     if args.date is not None:
         try:
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", args.date):
+                raise ValueError(args.date)
             dt.date.fromisoformat(args.date)
         except ValueError as error:
             raise CommandError(f"--date {args.date!r} is not an ISO date (YYYY-MM-DD)") from error

@@ -7,7 +7,7 @@ from pathlib import Path
 from flows.changelog import render_section
 from flows.diff import Diff, diff_versions, next_version
 from flows.pipeline import Dataset
-from flows.publish import read_index
+from flows.publish import PublishError, read_index
 from flows.release_folder import ReleasePlan, write_release_folder
 from schemas.datapackage import current_table_schemas
 from schemas.io import read_csv, read_datapackage, read_release, table_schemas
@@ -26,8 +26,15 @@ def diff_against_latest(dataset_dir: Path, dataset: Dataset) -> tuple[str | None
     if latest is None:
         return None, diff_versions({}, {}, dataset.tables, new_schemas)
     folder = dataset_dir / f"v{latest}"
-    old_schemas = table_schemas(read_datapackage(folder))
-    return latest, diff_versions(read_release(folder), old_schemas, dataset.tables, new_schemas)
+    try:
+        old_schemas = table_schemas(read_datapackage(folder))
+        old_tables = read_release(folder)
+    except Exception as error:  # any unreadable or invalid file: pyarrow, pandera, json, OS
+        raise PublishError(
+            f"cannot read the latest release dataset/v{latest} ({type(error).__name__}); "
+            "run jrr validate to see what is wrong with it"
+        ) from error
+    return latest, diff_versions(old_tables, old_schemas, dataset.tables, new_schemas)
 
 
 def plan_release(

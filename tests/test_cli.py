@@ -71,6 +71,7 @@ def test_data_user_commands_need_no_orchestrator() -> None:
     ("option", "value", "message"),
     [
         ("--date", "next week", "--date 'next week' is not an ISO date (YYYY-MM-DD)"),
+        ("--date", "20261129", "--date '20261129' is not an ISO date (YYYY-MM-DD)"),
         ("--note", "ok\n## [9.9.9] - fake", "--note must not contain Markdown headings"),
     ],
 )

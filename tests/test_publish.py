@@ -145,3 +145,17 @@ def test_unchanged_stages_are_not_rerun(
     _replace(released_project, "city: Moscow", "city: Nagoya")
     assert jrr("release", "--root", str(released_project))[0] == 0
     assert calls == ["build", "build"]
+
+
+def test_an_unreadable_latest_release_stops_the_next_one_clearly(released_project: Path) -> None:
+    _replace(released_project, "city: Osaka", "city: Kyoto")
+    parquet = released_project / "dataset" / "v1.0.0" / "meetings.parquet"
+    parquet.write_bytes(parquet.read_bytes()[:50])
+    before = tree_digest(released_project / "dataset")
+
+    code, _, err = jrr("release", "--root", str(released_project))
+
+    assert code == 1
+    assert "cannot read the latest release dataset/v1.0.0 (" in err
+    assert "run jrr validate" in err
+    assert tree_digest(released_project / "dataset") == before
