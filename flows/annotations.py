@@ -14,6 +14,7 @@ from schemas import TABLES
 
 SECTIONS = ["meetings", "treaties", "projects", "figures"]
 SELECTOR_KEYS = {"exact", "prefix", "suffix"}
+_LARGEST_EXACT = 2**53  # larger numbers lose digits as float64
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Citation:
     article_id: str
     selector: Selector
     location: Location
+    parent_id: str | None = None  # for a `ref` to a treaty event: the treaty it is listed under
 
 
 @dataclass
@@ -123,7 +125,13 @@ def _parse_item(
     else:
         record = _parse_record(table, item, path, article_id, out)
         treaty_id = record.record_id if record is not None else None
-    if table == "treaties" and treaty_id is not None:
+    if table != "treaties":
+        return
+    if treaty_id is None:  # still check its events, so that every problem shows at once
+        checked = Annotations()
+        _parse_events(item, "treaty-without-id", path, article_id, checked)
+        out.problems.extend(checked.problems)
+    else:
         _parse_events(item, treaty_id, path, article_id, out)
 
 
@@ -141,13 +149,18 @@ def _parse_events(
         if not isinstance(event, Mapping):
             out.problems.append(Problem(path, event_line, "events", "must be a mapping"))
         elif "ref" in event.values:
-            _parse_ref("treaty_events", event, path, article_id, out)
+            _parse_ref("treaty_events", event, path, article_id, out, treaty_id)
         else:
             _parse_record("treaty_events", event, path, article_id, out, treaty_id)
 
 
 def _parse_ref(
-    table: str, item: Mapping, path: str, article_id: str, out: Annotations
+    table: str,
+    item: Mapping,
+    path: str,
+    article_id: str,
+    out: Annotations,
+    parent_id: str | None = None,
 ) -> str | None:
     """Parse `- ref: <id>` plus evidence: another source for a record of another file."""
     allowed = {"ref", "evidence", *(["events"] if table == "treaties" else [])}
@@ -157,7 +170,9 @@ def _parse_ref(
     if not isinstance(record_id, str):
         out.problems.append(location.problem("ref", "must be the id of a record"))
         return None
-    out.refs.append(Citation(table, record_id, article_id, Selector(record_id), location))
+    out.refs.append(
+        Citation(table, record_id, article_id, Selector(record_id), location, parent_id)
+    )
     out.citations.extend(_parse_evidence(table, record_id, item, path, article_id, out))
     return record_id
 
@@ -219,8 +234,9 @@ def type_problem(table: str, name: str, value: Any) -> str | None:
     dtype = str(TABLES[table].schema.columns[name].dtype)
     if dtype in ("float64", "int64"):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if ok and not math.isfinite(value):
-            return f"expected a finite number, got {value}"
+        if ok and (abs(value) > _LARGEST_EXACT or not math.isfinite(value)):
+            shown = repr(value) if len(repr(value)) <= 15 else repr(value)[:12] + "…"
+            return f"expected a finite number below 2**53, got {shown}"
         return None if ok else f"expected a number, got {_describe(value)}"
     if not isinstance(value, str):
         return f"expected text, got {_describe(value)}"

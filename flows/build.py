@@ -170,13 +170,21 @@ def _iso_date(value: Any, location: Location, problems: list[Problem]) -> dt.dat
 
 
 def _unknown_refs(annotations: Annotations) -> list[Problem]:
-    """A problem for each `ref` naming no record of its table."""
-    known = {(record.table, record.record_id) for record in annotations.records}
-    return [
-        ref.location.problem("ref", f"no {ref.table} record has id {ref.record_id!r}")
-        for ref in annotations.refs
-        if (ref.table, ref.record_id) not in known
-    ]
+    """A problem for each `ref` naming no record of its table, or an event of another treaty."""
+    known = {(record.table, record.record_id): record for record in annotations.records}
+    problems = []
+    for ref in annotations.refs:
+        record = known.get((ref.table, ref.record_id))
+        if record is None:
+            message = f"no {ref.table} record has id {ref.record_id!r}"
+            problems.append(ref.location.problem("ref", message))
+        elif ref.parent_id is not None and record.parent_id != ref.parent_id:
+            message = (
+                f"event {ref.record_id!r} belongs to treaty {record.parent_id!r}, "
+                f"not {ref.parent_id!r}"
+            )
+            problems.append(ref.location.problem("ref", message))
+    return problems
 
 
 def _clean(value: Any) -> Any:

@@ -106,6 +106,13 @@ def run_diff(args: argparse.Namespace) -> int:
         diff = diff_specs(args.old, args.new, args.root.resolve())
     except UnknownVersionError as error:
         raise CommandError(str(error)) from error
+    except InputError:
+        raise
+    except Exception as error:  # an unreadable or invalid release: pyarrow, pandera, json, OS
+        raise CommandError(
+            f"cannot read {args.old} or {args.new} ({type(error).__name__}); "
+            "run jrr validate on it to see what is wrong"
+        ) from error
     print(render_diff(args.old, args.new, diff), end="")
     if args.csv:
         from flows.files import write_csv
@@ -122,6 +129,8 @@ def run_download(args: argparse.Namespace) -> int:
         folder = download_release(args.version, args.dest, args.base_url)
     except DownloadError as error:
         raise CommandError(str(error)) from error
+    except OSError as error:
+        raise CommandError(f"cannot write into {args.dest}: {error}") from error
     count = sum(1 for path in folder.iterdir() if path.is_file())
     print(f"{folder}: {count} files, each verified against its published SHA-256 and size")
     return 0

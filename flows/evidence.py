@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from flows.annotations import Citation, Selector
@@ -80,14 +79,14 @@ def find_quote(text: str, folded: FoldedText, selector: Selector) -> list[tuple[
     return spans
 
 
-def evidence_id(table: str, record_id: str, article_id: str, ordinal: int) -> str:
-    """The id of a record's `ordinal`-th quote (from 1) from one article.
+def evidence_id(table: str, record_id: str, article_id: str, selector: Selector) -> str:
+    """The id of one quote backing one record: its selector as the annotator wrote it.
 
-    It does not depend on the quote's text or offsets, so correcting a quote, or the article
-    around it, changes the row instead of removing one and adding another.
+    Offsets are left out, so an edit elsewhere in the article changes the row's offsets,
+    not its id; other quotes of the record being added or removed leave it alone too.
     """
-    key = "\x1f".join([table, record_id, article_id, str(ordinal)])
-    return "ev-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+    parts = [table, record_id, article_id, selector.exact, selector.prefix, selector.suffix]
+    return "ev-" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
 def resolve_citations(
@@ -99,7 +98,6 @@ def resolve_citations(
     locations: list[Location] = []
     problems: list[Problem] = []
     seen: set[tuple[str, str, str, int, int]] = set()
-    ordinals: Counter[tuple[str, str, str]] = Counter()
     for citation in citations:
         text = texts.get(citation.article_id)
         if text is None:
@@ -115,10 +113,9 @@ def resolve_citations(
             problems.append(citation.location.problem("evidence", "this quote is cited twice"))
             continue
         seen.add((*record, start, end))
-        ordinals[record] += 1
         rows.append(
             {
-                "evidence_id": evidence_id(*record, ordinals[record]),
+                "evidence_id": evidence_id(*record, citation.selector),
                 "record_table": citation.table,
                 "record_id": citation.record_id,
                 "article_id": citation.article_id,

@@ -24,7 +24,7 @@ def validate_path(path: Path, root: Path) -> list[Problem]:
     if path.is_dir():
         try:
             sums = parse_sums(path / SUMS_NAME)
-        except (OSError, DownloadError) as error:
+        except (OSError, ValueError, DownloadError) as error:
             return [Problem(shown(path / SUMS_NAME, root), 1, "file", f"unreadable: {error}")]
         entries = [{"path": name, "sha256": digest} for name, digest in sums.items()]
         return validate_release(path, entries, root)
@@ -32,7 +32,10 @@ def validate_path(path: Path, root: Path) -> list[Problem]:
     if not (folder / "datapackage.json").exists():
         message = "no datapackage.json beside it: validate the whole release folder instead"
         return [Problem(shown(path, root), 1, "file", message)]
-    schema = table_schemas(read_datapackage(folder)).get(name)
+    datapackage, problems = _datapackage(folder, root)
+    if datapackage is None:
+        return problems
+    schema = table_schemas(datapackage).get(name)
     if schema is None:
         return [Problem(shown(path, root), 1, "file", f"no table {name!r} in datapackage.json")]
     frame, problems = _read(path, root)
@@ -81,12 +84,10 @@ def validate_release_tables(folder: Path, root: Path, broken: set[str]) -> list[
     datapackage_path = folder / "datapackage.json"
     if shown(datapackage_path, root) in broken:
         return []
-    try:
-        datapackage = read_datapackage(folder)
-    except (OSError, ValueError) as error:
-        return [Problem(shown(datapackage_path, root), 1, "file", f"unreadable: {error}")]
+    datapackage, problems = _datapackage(folder, root)
+    if datapackage is None:
+        return problems
     frames: dict[str, pd.DataFrame] = {}
-    problems: list[Problem] = []
     for resource in datapackage["resources"]:
         name = resource["name"]
         schema = pandera_schema(name, resource["schema"])
@@ -103,6 +104,22 @@ def validate_release_tables(folder: Path, root: Path, broken: set[str]) -> list[
         cross = check_foreign_keys(frames, _foreign_keys(datapackage)) + check_evidence(frames)
         problems += [_problem(v, folder / f"{v.table}.csv", root) for v in cross]
     return problems
+
+
+def _datapackage(folder: Path, root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """A release's datapackage.json if it reads and has the shape we publish, else a problem."""
+    path = folder / "datapackage.json"
+    try:
+        datapackage = read_datapackage(folder)
+        for resource in datapackage["resources"]:
+            pandera_schema(resource["name"], resource["schema"])
+            _table_files(folder, resource)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+        message = (
+            f"unreadable or not a Data Package of this dataset ({type(error).__name__}: {error})"
+        )
+        return None, [Problem(shown(path, root), 1, "file", message)]
+    return datapackage, []
 
 
 def _table_files(folder: Path, resource: dict[str, Any]) -> list[Path]:

@@ -64,6 +64,10 @@ def load_with_lines(text: str) -> Any:
     try:
         node = yaml.compose(text, Loader=_PlainLoader)
         return None if node is None else _convert(node, _PlainLoader(""))
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, max(error.position, 0)) + 1
+        message = f"character #x{error.character:04x} is not allowed in YAML"
+        raise YamlSyntaxError(line, message) from error
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1

@@ -125,7 +125,7 @@ CASES = {
         SUMMIT,
         "value: 25",
         "value: .inf",
-        f"{SUMMIT}:53: value: expected a finite number, got inf",
+        f"{SUMMIT}:53: value: expected a finite number below 2**53, got inf",
     ),
     "id that YAML reads as a number": (
         SUMMIT,
@@ -138,6 +138,27 @@ CASES = {
         "published_date: 2019-01-22",
         "published_date: '20190122'",
         f"{SUMMIT_META}:3: published_date: '20190122' is not an ISO date (YYYY-MM-DD)",
+    ),
+    "event ref under the wrong treaty": (
+        FOLLOWUP,
+        "      - Both sides expect a peace treaty one day\n",
+        "      - Both sides expect a peace treaty one day\n"
+        "    events:\n      - ref: example-joint-statement-signed-2019-01-22\n"
+        "        evidence: [stands]\n",
+        f"{FOLLOWUP}:11: ref: event 'example-joint-statement-signed-2019-01-22' belongs to treaty "
+        "'example-joint-statement', not 'example-peace-treaty'",
+    ),
+    "number too large for the table": (
+        SUMMIT,
+        "value: 25",
+        "value: 1" + "0" * 400,
+        f"{SUMMIT}:53: value: expected a finite number below 2**53, got 100000000000…",
+    ),
+    "control character in YAML": (
+        SUMMIT,
+        "city: Moscow",
+        "city: Mos\x07cow",
+        f"{SUMMIT}:6: yaml: syntax error: character #x0007 is not allowed in YAML",
     ),
     "formula-like free text": (
         SUMMIT,
@@ -224,3 +245,14 @@ def test_files_the_build_would_skip_are_reported(
 
     assert code == 1
     assert f"{name}:1: {message}" in err
+
+
+def test_events_of_a_treaty_without_id_are_still_checked(released_project: Path) -> None:
+    _edit(released_project, SUMMIT, "  - id: example-joint-statement\n    name", "  - name")
+    _edit(released_project, SUMMIT, "        place: Moscow", "        venue: Moscow")
+
+    code, _, err = jrr("release", "--root", str(released_project))
+
+    assert code == 1
+    assert f"{SUMMIT}:24: treaty_id: required: a lowercase slug id" in err
+    assert f"{SUMMIT}:32: venue: unknown field" in err

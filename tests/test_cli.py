@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -82,3 +83,24 @@ def test_release_refuses_bad_arguments(
     assert code == 1
     assert message in err
     assert not (golden_project / "dataset").exists()
+
+
+def test_diff_of_a_damaged_release_fails_clearly(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "dataset", tmp_path / "dataset")
+    parquet = tmp_path / "dataset" / "v1.0.0" / "meetings.parquet"
+    parquet.write_bytes(parquet.read_bytes()[:100])
+
+    code, _, err = jrr("diff", "1.0.0", "1.0.0", "--root", str(tmp_path))
+
+    assert code == 1
+    assert "jrr diff: cannot read 1.0.0 or 1.0.0 (ArrowInvalid); run jrr validate" in err
+
+
+def test_download_into_a_file_fails_clearly(tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder")
+
+    code, _, err = jrr("download", "--dest", str(blocker), "--from", str(ROOT / "dataset"))
+
+    assert code == 1
+    assert err.startswith(f"jrr download: cannot write into {blocker}:")

@@ -38,7 +38,9 @@ def test_resolved_quote_is_the_articles_own_text() -> None:
     [row] = resolved.rows
     assert row["quote"] == "yes.\nTokyo’s view again"
     assert TEXT[row["char_start"] : row["char_end"]] == row["quote"]
-    assert row["evidence_id"] == evidence_id("meetings", "m-1", "a-1", 1)
+    assert row["evidence_id"] == evidence_id(
+        "meetings", "m-1", "a-1", Selector("yes. Tokyo's view again")
+    )
     assert resolved.problems == []
 
 

@@ -161,3 +161,34 @@ def test_a_downloaded_file_with_a_bad_row_fails(tmp_path: Path) -> None:
 
     assert code == 1
     assert "v1.0.0/meetings.csv:2: country: 'XX' is not an allowed value" in err
+
+
+@pytest.mark.parametrize(
+    ("target", "content", "expected"),
+    [
+        ("v1.0.0", b'{"resources": 5}', "v1.0.0/datapackage.json:1: file: sha256 "),
+        ("v1.0.0/meetings.csv", b"{", "v1.0.0/datapackage.json:1: file: unreadable or not a"),
+        ("v1.0.0/meetings.csv", b'{"resources": 5}', "TypeError"),
+    ],
+)
+def test_a_malformed_datapackage_is_reported(
+    tmp_path: Path, target: str, content: bytes, expected: str
+) -> None:
+    shutil.copytree(ROOT / "dataset" / "v1.0.0", tmp_path / "v1.0.0")
+    (tmp_path / "v1.0.0" / "datapackage.json").write_bytes(content)
+
+    code, _, err = jrr("validate", str(tmp_path / target), "--root", str(tmp_path))
+
+    assert code == 1
+    assert expected in err
+
+
+def test_an_undecodable_checksum_file_is_reported(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "dataset" / "v1.0.0", tmp_path / "v1.0.0")
+    sums = tmp_path / "v1.0.0" / "SHA256SUMS"
+    sums.write_bytes(sums.read_bytes() + b"\xff")
+
+    code, _, err = jrr("validate", str(tmp_path / "v1.0.0"), "--root", str(tmp_path))
+
+    assert code == 1
+    assert "v1.0.0/SHA256SUMS:1: file: unreadable:" in err

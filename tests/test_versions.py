@@ -9,11 +9,15 @@ import pytest
 from helpers import jrr, tree_digest
 from pandera.typing import Series
 
+from flows.annotations import Selector
 from flows.evidence import evidence_id
 from schemas import TABLES, TableSpec
+from schemas.io import read_csv
 from schemas.tables import Figures, Projects
 
 SUMMIT = "raw/annotations/example-2019-01-22-summit.yaml"
+SUMMIT_TEXT = "raw/articles/example-2019-01-22-summit.txt"
+SUMMIT_ID = "example-2019-01-22-summit"
 NEW_PROJECT = """  - id: osaka-talks
     name: Osaka talks
     status: proposed
@@ -43,6 +47,12 @@ def _release(project: Path, date: str, *extra: str) -> str:
     return out
 
 
+def _cell(project: Path, version: str, table: str, column: str) -> str:
+    """The value of `column` in the summit article's row of a published table."""
+    frame = read_csv(project / "dataset" / f"v{version}" / f"{table}.csv")
+    return str(frame.set_index("article_id").loc[SUMMIT_ID, column])
+
+
 def _section(project: Path, version: str) -> str:
     """The changelog section of `version`."""
     changelog = (project / "dataset" / "CHANGELOG.md").read_text(encoding="utf-8")
@@ -66,7 +76,15 @@ def test_versions_follow_the_diff(
     assert _release(project, "2026-02-01", "--note", "Added the Osaka talks.").startswith(
         "published v1.1.0"
     )
-    new_evidence = evidence_id("projects", "osaka-talks", "example-2019-01-22-summit", 1)
+    new_evidence = evidence_id(
+        "projects", "osaka-talks", SUMMIT_ID, Selector("plan to meet again in Osaka")
+    )
+    peace_quote = evidence_id(
+        "treaties",
+        "example-peace-treaty",
+        SUMMIT_ID,
+        Selector("the talks will continue", prefix='Putin said: "'),
+    )
     assert _section(project, "1.1.0") == (
         "## [1.1.0] - 2026-02-01\n\nAdded the Osaka talks.\n\n"
         "### projects\n\n- Added (1): `osaka-talks`\n\n"
@@ -79,18 +97,22 @@ def test_versions_follow_the_diff(
     ]
 
     _edit(project, "summary: Agreed to speed up the talks.", "summary: Agreed to speed up talks.")
-    _edit(project, "plan to meet again in Osaka\n", "meet again in Osaka\n")  # a trimmed quote
+    text = project / SUMMIT_TEXT  # a correction in the article moves the quotes after it
+    text.write_text(text.read_text().replace("Abe said: “the", "Abe then said: “the"))
     assert _release(project, "2026-03-01").startswith("published v1.1.1")
+    sha = _cell(project, "1.1.1", "articles", "text_sha256")
     assert _section(project, "1.1.1") == (
-        "## [1.1.1] - 2026-03-01\n\n### meetings\n\n- Changed `2019-01-22-moscow`: `summary` "
+        f"## [1.1.1] - 2026-03-01\n\n### articles\n\n- Changed `{SUMMIT_ID}`: `text_sha256` "
+        f'"{_cell(project, "1.1.0", "articles", "text_sha256")}" → "{sha}"; `n_chars` 506 → 511\n\n'
+        "### meetings\n\n- Changed `2019-01-22-moscow`: `summary` "
         '"Agreed to speed up the talks." → "Agreed to speed up talks."\n\n'
-        f"### evidence\n\n- Changed `{new_evidence}`: `char_start` 236 → 244; "
-        '`quote` "plan to meet again in Osaka" → "meet again in Osaka"\n'
+        f"### evidence\n\n- Changed `{peace_quote}`: `char_start` 480 → 485; `char_end` 503 → 508\n"
     )
     assert _changes(project, "1.1.1") == [
         "table,record_id,change,fields",
+        f"articles,{SUMMIT_ID},changed,text_sha256;n_chars",
         "meetings,2019-01-22-moscow,changed,summary",
-        f"evidence,{new_evidence},changed,char_start;quote",
+        f"evidence,{peace_quote},changed,char_start;char_end",
     ]
 
     monkeypatch.setitem(TABLES, "projects", TableSpec("projects", ProjectsWithBudget, "project_id"))
@@ -100,7 +122,7 @@ def test_versions_follow_the_diff(
     )
     assert _changes(project, "1.2.0") == ["table,record_id,change,fields"]
 
-    _edit(project, NEW_PROJECT.replace("plan to meet", "meet"), "")
+    _edit(project, NEW_PROJECT, "")
     assert _release(project, "2026-05-01").startswith("published v2.0.0")
     assert _section(project, "2.0.0") == (
         "## [2.0.0] - 2026-05-01\n\n### projects\n\n- Removed (1): `osaka-talks`\n\n"
@@ -175,3 +197,17 @@ def test_dry_run_after_an_edit_writes_nothing(released_project: Path) -> None:
     assert "## [1.1.0] - 2026-06-01" in out
     assert "- Added (1): `osaka-talks`" in out
     assert tree_digest(released_project / "dataset") == before
+
+
+def test_adding_a_quote_leaves_the_other_quotes_alone(released_project: Path) -> None:
+    _edit(
+        released_project,
+        "      - met in Moscow on",
+        "      - their 25th meeting\n      - met in Moscow on",
+    )
+
+    code, out, _ = jrr("diff", "1.0.0", "raw", "--root", str(released_project))
+
+    added = evidence_id("meetings", "2019-01-22-moscow", SUMMIT_ID, Selector("their 25th meeting"))
+    assert code == 0
+    assert out == f"## 1.0.0 → raw (minor)\n\n### evidence\n\n- Added (1): `{added}`\n"
