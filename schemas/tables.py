@@ -170,7 +170,10 @@ class Figures(Table):
 class Evidence(Table):
     """One row per verbatim quote backing a record."""
 
-    evidence_id: Series[str] = record_id("Deterministic identifier of the quote.")
+    evidence_id: Series[str] = record_id(
+        "Identifier of the quote: a hash of the record, the article and the quote as annotated, "
+        "so it survives edits that only move the quote's offsets."
+    )
     record_table: Series[str] = code(codes.RECORD_TABLES, "Table of the record it backs.")
     record_id: Series[str] = reference("Identifier of the record it backs.")
     article_id: Series[str] = reference("Article quoted.")
