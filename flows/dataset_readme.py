@@ -5,7 +5,6 @@ Nothing here records when it ran: the same published data gives the same bytes.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from flows.files import write_if_changed
+from flows.release_index import parse_index
 from flows.timeline import render_timeline
 from schemas.io import read_datapackage, read_release
 
@@ -91,9 +91,8 @@ def _written(path: Path, data: bytes) -> Path:
 
 def _releases(dataset_dir: Path) -> list[dict[str, Any]]:
     """Every entry of releases.json, oldest first; an error if there is none."""
-    # Read directly, not via flows.publish, so that publish() can import this module.
     path = dataset_dir / "releases.json"
-    releases = json.loads(path.read_text(encoding="utf-8"))["releases"] if path.exists() else []
+    releases = parse_index(path.read_bytes(), str(path))["releases"] if path.exists() else []
     if not releases:
         raise ValueError(f"{dataset_dir / 'releases.json'} lists no release yet")
     return releases

@@ -42,6 +42,11 @@ class Inputs:
     problems: list[Problem]
     digest: str
 
+    @property
+    def texts(self) -> dict[str, str]:
+        """Normalised text of every article, by id."""
+        return {article_id: article.text for article_id, article in self.articles.items()}
+
 
 def read_inputs(root: Path) -> Inputs:
     """Read raw/articles and raw/annotations under `root`."""

@@ -31,16 +31,14 @@ def resolve(inputs: Inputs, annotations: Annotations) -> Resolved:
     """Offsets of every quote citing a record that exists."""
     known = {(record.table, record.record_id) for record in annotations.records}
     citations = [c for c in annotations.citations if (c.table, c.record_id) in known]
-    texts = {article_id: article.text for article_id, article in inputs.articles.items()}
     paths = {article_id: article.text_path for article_id, article in inputs.articles.items()}
-    return resolve_citations(citations, texts, paths)
+    return resolve_citations(citations, inputs.texts, paths)
 
 
 def build_and_validate(inputs: Inputs, annotations: Annotations, resolved: Resolved) -> Dataset:
     """Build and validate the tables; raise InputError with every problem of every stage."""
     built = build_tables(inputs.articles, annotations, resolved)
-    texts = {article_id: article.text for article_id, article in inputs.articles.items()}
-    tables, problems = validate_built(built, texts)
+    tables, problems = validate_built(built, inputs.texts)
     earlier = [*inputs.problems, *annotations.problems, *resolved.problems, *built.problems]
     # A value already reported (say, a bad date) also fails its column check; say it once.
     reported = {(p.path, p.line, p.field) for p in earlier}
