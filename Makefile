@@ -16,8 +16,8 @@ release: $(STAMP)  ## Build, validate and publish a new release of dataset/ (NOT
 	$(BIN)/jrr release $(if $(NOTE),--note "$(NOTE)")
 
 test: $(STAMP)  ## Lint and run the test suite
-	$(BIN)/ruff check flows schemas tests benchmarks
-	$(BIN)/ruff format --check flows schemas tests benchmarks
+	$(BIN)/ruff check jrr flows schemas tests benchmarks
+	$(BIN)/ruff format --check jrr flows schemas tests benchmarks
 	$(BIN)/python -m pytest
 
 validate: $(STAMP)  ## Check raw/ builds and every published release is intact

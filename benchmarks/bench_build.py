@@ -16,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from flows import pipeline
-from flows.ingest import read_inputs
-from flows.release_folder import ReleasePlan, write_release_folder
-from schemas.datapackage import current_table_schemas
+from jrr.flows import pipeline
+from jrr.flows.ingest import read_inputs
+from jrr.flows.release_folder import ReleasePlan, write_release_folder
+from jrr.schemas.datapackage import current_table_schemas
 
 T = TypeVar("T")
 MEETINGS_PER_ARTICLE = 5

@@ -6,11 +6,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from flows.dates import EdtfError, parse_edtf
-from flows.ingest import AnnotationFile
-from flows.problems import Location, Problem
-from flows.yaml_lines import Mapping, Sequence
-from schemas import TABLES
+from jrr.flows.dates import EdtfError, parse_edtf
+from jrr.flows.ingest import AnnotationFile
+from jrr.flows.problems import Location, Problem
+from jrr.flows.yaml_lines import Mapping, Sequence
+from jrr.schemas import TABLES
 
 SECTIONS = ["meetings", "treaties", "projects", "figures"]
 SELECTOR_KEYS = {"exact", "prefix", "suffix"}

@@ -10,13 +10,13 @@ from typing import Any
 
 import pandas as pd
 
-from flows.annotations import Annotations, Record, input_fields, type_problem, unknown_keys
-from flows.dates import EdtfError, parse_edtf
-from flows.evidence import Resolved
-from flows.ingest import Article
-from flows.problems import Location, Problem
-from flows.yaml_lines import Sequence
-from schemas import TABLES
+from jrr.flows.annotations import Annotations, Record, input_fields, type_problem, unknown_keys
+from jrr.flows.dates import EdtfError, parse_edtf
+from jrr.flows.evidence import Resolved
+from jrr.flows.ingest import Article
+from jrr.flows.problems import Location, Problem
+from jrr.flows.yaml_lines import Sequence
+from jrr.schemas import TABLES
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 

@@ -9,7 +9,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from schemas.datapackage import current_table_schemas
+from jrr.schemas.datapackage import current_table_schemas
 
 _DEPENDENCIES = ["pandas", "pandera", "pyarrow", "pyyaml", "edtf", "pycountry"]
 _PACKAGES = [Path(__file__).resolve().parent, Path(__file__).resolve().parents[1] / "schemas"]

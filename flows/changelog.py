@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.diff import Diff
+from jrr.flows.diff import Diff
 
 HEADER = """# Changelog
 

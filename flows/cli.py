@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from flows.problems import InputError
+from jrr.flows.problems import InputError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,14 +31,14 @@ class CommandError(Exception):
 
 def run_release(args: argparse.Namespace) -> int:
     """Build, validate, diff and publish (or, with --dry-run, show what would be published)."""
-    from flows import prefect_settings
+    from jrr.flows import prefect_settings
 
     root = args.root.resolve()
     _check_release_arguments(args)
     prefect_settings.configure(root)
     try:
-        from flows.publish import PublishError
-        from flows.release import release_flow
+        from jrr.flows.publish import PublishError
+        from jrr.flows.release import release_flow
     except ModuleNotFoundError as error:
         raise CommandError(
             f"{error.name} is missing: the release pipeline needs the project's pipeline extra "
@@ -83,12 +83,12 @@ def run_validate(args: argparse.Namespace) -> int:
     """Check raw/ and every release, or one downloaded file or release folder."""
     root = args.root.resolve()
     if args.path is None:
-        from flows.validate_project import validate_project
+        from jrr.flows.validate_project import validate_project
 
         problems = validate_project(root)
         what = "raw/ builds, every release matches its checksums and schema, nothing unreleased"
     else:
-        from flows.validate_release import validate_path  # needs no orchestrator
+        from jrr.flows.validate_release import validate_path  # needs no orchestrator
 
         problems = validate_path(args.path, root)
         what = f"{args.path} is valid"
@@ -100,7 +100,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_diff(args: argparse.Namespace) -> int:
     """Print what changed between two versions."""
-    from flows.compare import UnknownVersionError, diff_specs, render_diff
+    from jrr.flows.compare import UnknownVersionError, diff_specs, render_diff
 
     try:
         diff = diff_specs(args.old, args.new, args.root.resolve())
@@ -115,7 +115,7 @@ def run_diff(args: argparse.Namespace) -> int:
         ) from error
     print(render_diff(args.old, args.new, diff), end="")
     if args.csv:
-        from flows.files import write_csv
+        from jrr.flows.files import write_csv
 
         write_csv(diff.changes_frame(), args.csv)
     return 0
@@ -123,7 +123,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def run_download(args: argparse.Namespace) -> int:
     """Fetch a release, verifying every file; keep only verified files."""
-    from flows.download import DownloadError, download_release
+    from jrr.flows.download import DownloadError, download_release
 
     try:
         folder = download_release(args.version, args.dest, args.base_url)

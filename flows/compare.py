@@ -7,11 +7,11 @@ from typing import Any
 
 import pandas as pd
 
-from flows.changelog import render_section
-from flows.diff import Diff, diff_versions
-from flows.pipeline import build_dataset
-from schemas.datapackage import current_table_schemas
-from schemas.io import read_datapackage, read_release, table_schemas
+from jrr.flows.changelog import render_section
+from jrr.flows.diff import Diff, diff_versions
+from jrr.flows.pipeline import build_dataset
+from jrr.schemas.datapackage import current_table_schemas
+from jrr.schemas.io import read_datapackage, read_release, table_schemas
 
 Side = tuple[dict[str, pd.DataFrame], dict[str, dict[str, Any]]]
 

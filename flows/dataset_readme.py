@@ -12,10 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from flows.files import write_if_changed
-from flows.release_index import parse_index
-from flows.timeline import render_timeline
-from schemas.io import read_datapackage, read_release
+from jrr.flows.files import write_if_changed
+from jrr.flows.release_index import parse_index
+from jrr.flows.timeline import render_timeline
+from jrr.schemas.io import read_datapackage, read_release
 
 README_NAME = "README.md"
 TIMELINE_NAME = "timeline.svg"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from schemas import TABLES
+from jrr.schemas import TABLES
 
 BUMPS = ["patch", "minor", "major"]
 CHANGES_COLUMNS = ["table", "record_id", "change", "fields"]

@@ -22,7 +22,7 @@ from urllib.request import url2pathname
 import pooch
 import requests
 
-from flows.release_index import (
+from jrr.flows.release_index import (
     INDEX_NAME,
     DownloadError,
     check_sums,

@@ -6,8 +6,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from flows.annotations import Citation, Selector
-from flows.problems import Location, Problem
+from jrr.flows.annotations import Citation, Selector
+from jrr.flows.problems import Location, Problem
 
 # Typographic characters an annotator is likely to type as their ASCII look-alikes.
 _FOLDS = str.maketrans(

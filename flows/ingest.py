@@ -6,9 +6,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.caching import content_digest
-from flows.problems import Problem
-from flows.yaml_lines import Mapping, YamlSyntaxError, load_with_lines
+from jrr.flows.caching import content_digest
+from jrr.flows.problems import Problem
+from jrr.flows.yaml_lines import Mapping, YamlSyntaxError, load_with_lines
 
 ARTICLES_DIR = Path("raw/articles")
 ANNOTATIONS_DIR = Path("raw/annotations")

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.annotations import Annotations, parse_annotations
-from flows.build import build_tables
-from flows.evidence import Resolved, resolve_citations
-from flows.ingest import Inputs, read_inputs
-from flows.problems import InputError
-from flows.validate import validate_built
+from jrr.flows.annotations import Annotations, parse_annotations
+from jrr.flows.build import build_tables
+from jrr.flows.evidence import Resolved, resolve_citations
+from jrr.flows.ingest import Inputs, read_inputs
+from jrr.flows.problems import InputError
+from jrr.flows.validate import validate_built
 
 
 @dataclass(frozen=True)

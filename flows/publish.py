@@ -16,11 +16,11 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from flows.changelog import render_changelog
-from flows.dataset_readme import update_citation, write_dataset_readme
-from flows.files import json_bytes, write_atomic, write_if_changed
-from flows.release_folder import ReleasePlan, write_release_folder
-from flows.release_index import DownloadError, parse_index
+from jrr.flows.changelog import render_changelog
+from jrr.flows.dataset_readme import update_citation, write_dataset_readme
+from jrr.flows.files import json_bytes, write_atomic, write_if_changed
+from jrr.flows.release_folder import ReleasePlan, write_release_folder
+from jrr.flows.release_index import DownloadError, parse_index
 
 LOCK_TIMEOUT_SECONDS = 5.0
 INDEX_NAME = "releases.json"

@@ -9,16 +9,16 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from flows import pipeline
-from flows.annotations import Annotations
-from flows.caching import stage_cache_key
-from flows.evidence import Resolved
-from flows.ingest import Inputs, read_inputs
-from flows.pipeline import Dataset
-from flows.problems import InputError
-from flows.publish import publish, repair_derived
-from flows.release_folder import ReleasePlan
-from flows.versioning import latest_version, plan_release
+from jrr.flows import pipeline
+from jrr.flows.annotations import Annotations
+from jrr.flows.caching import stage_cache_key
+from jrr.flows.evidence import Resolved
+from jrr.flows.ingest import Inputs, read_inputs
+from jrr.flows.pipeline import Dataset
+from jrr.flows.problems import InputError
+from jrr.flows.publish import publish, repair_derived
+from jrr.flows.release_folder import ReleasePlan
+from jrr.flows.versioning import latest_version, plan_release
 
 # Stages that only compute are cached on the content of raw/ and the code; reading raw/
 # and publishing always run.

@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from flows.files import file_entry, json_bytes, write_csv
-from schemas import TABLES
+from jrr.flows.files import file_entry, json_bytes, write_csv
+from jrr.schemas import TABLES
 
 DATAPACKAGE_NAME = "japan-russia-relations"
 LICENSE = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from flows.build import Built
-from flows.problems import Location, Problem
-from schemas import TABLES
-from schemas.validation import Violation, check_evidence, check_foreign_keys, validate_frame
+from jrr.flows.build import Built
+from jrr.flows.problems import Location, Problem
+from jrr.schemas import TABLES
+from jrr.schemas.validation import Violation, check_evidence, check_foreign_keys, validate_frame
 
 
 def validate_built(

@@ -6,13 +6,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flows.changelog import render_changelog
-from flows.dataset_readme import render_readme, render_timeline_svg
-from flows.pipeline import Dataset, build_dataset
-from flows.problems import InputError, Problem
-from flows.publish import PublishError, read_index
-from flows.validate_release import shown, validate_release
-from flows.versioning import rebuild_differences
+from jrr.flows.changelog import render_changelog
+from jrr.flows.dataset_readme import render_readme, render_timeline_svg
+from jrr.flows.pipeline import Dataset, build_dataset
+from jrr.flows.problems import InputError, Problem
+from jrr.flows.publish import PublishError, read_index
+from jrr.flows.validate_release import shown, validate_release
+from jrr.flows.versioning import rebuild_differences
 
 RUN_RELEASE = "run make release"
 

@@ -11,12 +11,12 @@ from typing import Any
 
 import pandas as pd
 
-from flows.problems import Problem
-from flows.release_index import SUMS_NAME, DownloadError, parse_sums
-from schemas import ForeignKey
-from schemas.datapackage import pandera_schema
-from schemas.io import read_csv, read_datapackage, table_schemas
-from schemas.validation import Violation, check_evidence, check_foreign_keys, validate_frame
+from jrr.flows.problems import Problem
+from jrr.flows.release_index import SUMS_NAME, DownloadError, parse_sums
+from jrr.schemas import ForeignKey
+from jrr.schemas.datapackage import pandera_schema
+from jrr.schemas.io import read_csv, read_datapackage, table_schemas
+from jrr.schemas.validation import Violation, check_evidence, check_foreign_keys, validate_frame
 
 
 def validate_path(path: Path, root: Path) -> list[Problem]:

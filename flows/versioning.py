@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.changelog import render_section
-from flows.diff import Diff, diff_versions, next_version
-from flows.pipeline import Dataset
-from flows.publish import PublishError, read_index
-from flows.release_folder import ReleasePlan, write_release_folder
-from schemas.datapackage import current_table_schemas
-from schemas.io import read_csv, read_datapackage, read_release, table_schemas
+from jrr.flows.changelog import render_section
+from jrr.flows.diff import Diff, diff_versions, next_version
+from jrr.flows.pipeline import Dataset
+from jrr.flows.publish import PublishError, read_index
+from jrr.flows.release_folder import ReleasePlan, write_release_folder
+from jrr.schemas.datapackage import current_table_schemas
+from jrr.schemas.io import read_csv, read_datapackage, read_release, table_schemas
 
 
 def latest_version(dataset_dir: Path) -> str | None:

@@ -8,7 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
-from schemas.registry import TABLES, TableSpec
+from jrr.schemas.registry import TABLES, TableSpec
 
 _TYPES = {
     "str": "string",

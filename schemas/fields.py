@@ -8,7 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
-from schemas import codes
+from jrr.schemas import codes
 
 # Arrow's date32 is Parquet's native date and, unlike datetime64[ns], reaches back before 1677.
 Date = Annotated[pd.ArrowDtype, pyarrow.date32()]

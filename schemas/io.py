@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from schemas.datapackage import pandera_schema
+from jrr.schemas.datapackage import pandera_schema
 
 
 def read_datapackage(folder: Path) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from schemas.io import read_datapackage, read_table, table_schemas
+from jrr.schemas.io import read_datapackage, read_table, table_schemas
 
 CACHE_NAME = "japan-russia-relations"
 CACHE_ENV = "JRR_CACHE_DIR"
@@ -25,7 +25,7 @@ def load(
     `cache_dir` to $JRR_CACHE_DIR, else the user cache folder (pooch.os_cache).
     """
     # Imported here so that `import schemas` stays free of the download stack.
-    from flows.download import download_release
+    from jrr.flows.download import download_release
 
     folder = download_release(version, cache_folder(cache_dir), base_url, progress=False)
     tables = list(table_schemas(read_datapackage(folder)))

@@ -7,7 +7,7 @@ from functools import cached_property
 
 import pandera.pandas as pa
 
-from schemas import tables
+from jrr.schemas import tables
 
 
 @dataclass(frozen=True)

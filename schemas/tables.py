@@ -9,8 +9,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas import codes
-from schemas.fields import (
+from jrr.schemas import codes
+from jrr.schemas.fields import (
     DERIVED,
     Date,
     code,

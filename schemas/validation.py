@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from schemas import codes
-from schemas.registry import TABLES, ForeignKey
+from jrr.schemas import codes
+from jrr.schemas.registry import TABLES, ForeignKey
 
 
 @dataclass(frozen=True, order=True)

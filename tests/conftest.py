@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import jrr
+from helpers import run_jrr
 
-from flows import prefect_settings
+from jrr.flows import prefect_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "fixtures" / "golden"
@@ -42,7 +42,7 @@ def golden_released(prefect_server: None, tmp_path_factory: pytest.TempPathFacto
     """A project whose golden raw/ has been released once as v1.0.0 (do not modify)."""
     project = tmp_path_factory.mktemp("golden-released")
     shutil.copytree(GOLDEN / "raw", project / "raw")
-    assert jrr("release", "--root", str(project), "--date", RELEASE_DATE)[0] == 0
+    assert run_jrr("release", "--root", str(project), "--date", RELEASE_DATE)[0] == 0
     return project
 
 

@@ -7,10 +7,10 @@ import hashlib
 import io
 from pathlib import Path
 
-from flows.cli import main
+from jrr.flows.cli import main
 
 
-def jrr(*args: str) -> tuple[int, str, str]:
+def run_jrr(*args: str) -> tuple[int, str, str]:
     """Run the `jrr` command in-process; return exit code, stdout and stderr."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

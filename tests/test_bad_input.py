@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import jrr, tree_digest
+from helpers import run_jrr, tree_digest
 
 SUMMIT = "raw/annotations/example-2019-01-22-summit.yaml"
 FOLLOWUP = "raw/annotations/example-2019-02-01-followup.yaml"
@@ -185,7 +185,7 @@ def test_bad_input_is_reported_and_nothing_is_published(
     _edit(released_project, relative, old, new)
     before = tree_digest(released_project / "dataset")
 
-    code, out, err = jrr("release", "--root", str(released_project))
+    code, out, err = run_jrr("release", "--root", str(released_project))
 
     assert code == 1
     assert expected in err, err
@@ -195,7 +195,7 @@ def test_bad_input_is_reported_and_nothing_is_published(
 
 def test_duplicate_id_names_both_files(released_project: Path) -> None:
     _edit(released_project, *CASES["duplicate id across two files"][:3])
-    _, _, err = jrr("release", "--root", str(released_project))
+    _, _, err = run_jrr("release", "--root", str(released_project))
     assert f"{SUMMIT}:24: treaty_id: 'example-joint-statement' is used by more than one" in err
 
 
@@ -204,7 +204,7 @@ def test_article_text_not_utf8(released_project: Path) -> None:
     path.write_bytes(path.read_bytes().replace("“We".encode(), b"\x93We", 1))
     before = tree_digest(released_project / "dataset")
 
-    code, _, err = jrr("release", "--root", str(released_project))
+    code, _, err = run_jrr("release", "--root", str(released_project))
 
     assert code == 1
     assert f"{SUMMIT_TEXT}:2: text: not valid UTF-8 (byte 0x93 at offset" in err
@@ -218,7 +218,7 @@ def test_every_problem_is_reported_at_once(released_project: Path) -> None:
     for name in EVERY_STAGE:
         _edit(released_project, *CASES[name][:3])
 
-    code, _, err = jrr("release", "--root", str(released_project))
+    code, _, err = run_jrr("release", "--root", str(released_project))
 
     assert code == 1
     for name in EVERY_STAGE:
@@ -241,7 +241,7 @@ def test_files_the_build_would_skip_are_reported(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("article: example-2019-01-22-summit\n")
 
-    code, _, err = jrr("release", "--root", str(released_project))
+    code, _, err = run_jrr("release", "--root", str(released_project))
 
     assert code == 1
     assert f"{name}:1: {message}" in err
@@ -251,7 +251,7 @@ def test_events_of_a_treaty_without_id_are_still_checked(released_project: Path)
     _edit(released_project, SUMMIT, "  - id: example-joint-statement\n    name", "  - name")
     _edit(released_project, SUMMIT, "        place: Moscow", "        venue: Moscow")
 
-    code, _, err = jrr("release", "--root", str(released_project))
+    code, _, err = run_jrr("release", "--root", str(released_project))
 
     assert code == 1
     assert f"{SUMMIT}:24: treaty_id: required: a lowercase slug id" in err

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from helpers import jrr
+from helpers import run_jrr
 
-from flows.cli import main
+from jrr.flows.cli import main
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -24,7 +24,7 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_download_from_a_folder_verifies_every_file(tmp_path: Path) -> None:
-    code, out, _ = jrr("download", "--dest", str(tmp_path), "--from", str(ROOT / "dataset"))
+    code, out, _ = run_jrr("download", "--dest", str(tmp_path), "--from", str(ROOT / "dataset"))
     assert code == 0
     assert (
         out
@@ -37,7 +37,7 @@ def test_download_from_a_folder_verifies_every_file(tmp_path: Path) -> None:
 
 
 def test_download_of_an_unknown_version_fails_clearly(tmp_path: Path) -> None:
-    code, _, err = jrr(
+    code, _, err = run_jrr(
         "download", "9.9.9", "--dest", str(tmp_path), "--from", str(ROOT / "dataset")
     )
     assert code == 1
@@ -46,13 +46,13 @@ def test_download_of_an_unknown_version_fails_clearly(tmp_path: Path) -> None:
 
 
 def test_diff_of_an_unknown_version_fails_clearly() -> None:
-    code, _, err = jrr("diff", "0.1.0", "1.0.0", "--root", str(ROOT))
+    code, _, err = run_jrr("diff", "0.1.0", "1.0.0", "--root", str(ROOT))
     assert code == 1
     assert "'0.1.0' is not a published version (v1.0.0), a release folder, or 'raw'" in err
 
 
 def test_diff_of_the_latest_release_against_raw_is_empty() -> None:
-    code, out, _ = jrr("diff", "1.0.0", "raw", "--root", str(ROOT))
+    code, out, _ = run_jrr("diff", "1.0.0", "raw", "--root", str(ROOT))
     assert (code, out) == (0, "1.0.0 → raw: no changes\n")
 
 
@@ -79,7 +79,7 @@ def test_data_user_commands_need_no_orchestrator() -> None:
 def test_release_refuses_bad_arguments(
     golden_project: Path, option: str, value: str, message: str
 ) -> None:
-    code, _, err = jrr("release", "--root", str(golden_project), option, value)
+    code, _, err = run_jrr("release", "--root", str(golden_project), option, value)
     assert code == 1
     assert message in err
     assert not (golden_project / "dataset").exists()
@@ -90,7 +90,7 @@ def test_diff_of_a_damaged_release_fails_clearly(tmp_path: Path) -> None:
     parquet = tmp_path / "dataset" / "v1.0.0" / "meetings.parquet"
     parquet.write_bytes(parquet.read_bytes()[:100])
 
-    code, _, err = jrr("diff", "1.0.0", "1.0.0", "--root", str(tmp_path))
+    code, _, err = run_jrr("diff", "1.0.0", "1.0.0", "--root", str(tmp_path))
 
     assert code == 1
     assert "jrr diff: cannot read 1.0.0 or 1.0.0 (ArrowInvalid); run jrr validate" in err
@@ -100,7 +100,7 @@ def test_download_into_a_file_fails_clearly(tmp_path: Path) -> None:
     blocker = tmp_path / "data"
     blocker.write_text("not a folder")
 
-    code, _, err = jrr("download", "--dest", str(blocker), "--from", str(ROOT / "dataset"))
+    code, _, err = run_jrr("download", "--dest", str(blocker), "--from", str(ROOT / "dataset"))
 
     assert code == 1
     assert err.startswith(f"jrr download: cannot write into {blocker}:")

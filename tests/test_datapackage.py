@@ -9,9 +9,9 @@ import pytest
 from conftest import ROOT
 from frictionless import validate
 
-from schemas import TABLES
-from schemas.datapackage import table_schema
-from schemas.io import read_datapackage
+from jrr.schemas import TABLES
+from jrr.schemas.datapackage import table_schema
+from jrr.schemas.io import read_datapackage
 
 RELEASE_FOLDERS = sorted((ROOT / "dataset").glob("v*"))
 

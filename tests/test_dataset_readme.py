@@ -12,21 +12,21 @@ import pandas as pd
 import pytest
 import yaml
 
-from flows.dataset_readme import (
+from jrr.flows.dataset_readme import (
     render_readme,
     render_timeline_svg,
     update_citation,
     write_dataset_readme,
 )
-from flows.files import json_bytes
-from flows.release_folder import ReleasePlan, write_release_folder
-from schemas.datapackage import current_table_schemas
-from schemas.io import read_release
+from jrr.flows.files import json_bytes
+from jrr.flows.release_folder import ReleasePlan, write_release_folder
+from jrr.schemas.datapackage import current_table_schemas
+from jrr.schemas.io import read_release
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT / "dataset"
 GENERATED = ("README.md", "timeline.svg")
-REGENERATE = "flows.dataset_readme.write_dataset_readme(Path('dataset'))"
+REGENERATE = "jrr.flows.dataset_readme.write_dataset_readme(Path('dataset'))"
 
 
 def _digest(folder: Path) -> dict[str, str]:

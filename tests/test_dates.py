@@ -7,7 +7,7 @@ import datetime as dt
 import edtf
 import pytest
 
-from flows.dates import EdtfError, parse_edtf
+from jrr.flows.dates import EdtfError, parse_edtf
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from flows import download
-from flows.download import (
+from jrr.flows import download
+from jrr.flows.download import (
     DownloadError,
     default_base_url,
     download_release,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from flows.annotations import Citation, Selector
-from flows.evidence import evidence_id, find_quote, fold, resolve_citations
-from flows.problems import Location
+from jrr.flows.annotations import Citation, Selector
+from jrr.flows.evidence import evidence_id, find_quote, fold, resolve_citations
+from jrr.flows.problems import Location
 
 TEXT = "He said “Tokyo’s  view” — yes.\nTokyo’s view again."
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.ingest import decode_utf8, normalise_text
-from flows.yaml_lines import Mapping, Sequence, YamlSyntaxError, load_with_lines
+from jrr.flows.ingest import decode_utf8, normalise_text
+from jrr.flows.yaml_lines import Mapping, Sequence, YamlSyntaxError, load_with_lines
 
 
 @pytest.mark.parametrize(

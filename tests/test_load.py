@@ -21,8 +21,8 @@ import pooch
 import pyarrow
 import pytest
 
-from schemas import load
-from schemas.load import cache_folder
+from jrr.schemas import load
+from jrr.schemas.load import cache_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT / "dataset"

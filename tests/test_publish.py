@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from helpers import jrr, tree_digest
+from helpers import run_jrr, tree_digest
 
-from flows import caching, pipeline, publish
-from flows.pipeline import build_dataset
-from flows.publish import PublishError
-from flows.versioning import plan_release
+from jrr.flows import caching, pipeline, publish
+from jrr.flows.pipeline import build_dataset
+from jrr.flows.publish import PublishError
+from jrr.flows.versioning import plan_release
 
 SUMMIT = "raw/annotations/example-2019-01-22-summit.yaml"
 
@@ -34,7 +34,7 @@ def test_a_second_release_waits_then_fails_clearly(
     before = tree_digest(released_project / "dataset")
 
     with publish.release_lock(released_project / "dataset"):
-        code, _, err = jrr("release", "--root", str(released_project))
+        code, _, err = run_jrr("release", "--root", str(released_project))
 
     assert code == 1
     assert "another release is running" in err
@@ -57,7 +57,7 @@ def test_a_failure_at_any_step_leaves_dataset_as_it_was(
     before = tree_digest(released_project / "dataset")
     monkeypatch.setattr(publish, step, _fail)
 
-    code, _, err = jrr("release", "--root", str(released_project))
+    code, _, err = run_jrr("release", "--root", str(released_project))
 
     assert code == 1
     assert "could not write the release (disk full (simulated)); dataset/ is unchanged" in err
@@ -74,7 +74,7 @@ def test_an_unexpected_error_after_the_commit_point_is_rolled_back(
     before = tree_digest(released_project / "dataset")
 
     with pytest.raises(ValueError, match="expected one top-level 'version:' line"):
-        jrr("release", "--root", str(released_project))
+        run_jrr("release", "--root", str(released_project))
 
     assert tree_digest(released_project / "dataset") == before
 
@@ -86,12 +86,12 @@ def test_a_folder_left_by_a_killed_release_is_reported_not_deleted(released_proj
     (debris / "meetings.csv").write_text("half written")
     before = tree_digest(released_project / "dataset")
 
-    code, _, err = jrr("release", "--root", str(released_project))
+    code, _, err = run_jrr("release", "--root", str(released_project))
 
     assert code == 1
     assert "dataset/v1.0.1 exists but releases.json does not list it" in err
     assert tree_digest(released_project / "dataset") == before
-    _, _, err = jrr("validate", "--root", str(released_project))
+    _, _, err = run_jrr("validate", "--root", str(released_project))
     assert "dataset/v1.0.1:1: folder: not listed in dataset/releases.json" in err
 
 
@@ -102,15 +102,15 @@ def test_pages_lost_after_the_commit_point_are_restored_by_the_next_run(
     changelog = (dataset / "CHANGELOG.md").read_bytes()
     (dataset / "CHANGELOG.md").unlink()
     (dataset / "README.md").write_text("stale")
-    _, _, err = jrr("validate", "--root", str(released_project))
+    _, _, err = run_jrr("validate", "--root", str(released_project))
     assert "dataset/CHANGELOG.md:1: file: out of date with releases.json: run make release" in err
 
-    code, out, _ = jrr("release", "--root", str(released_project))
+    code, out, _ = run_jrr("release", "--root", str(released_project))
 
     assert code == 0
     assert "up to date: CHANGELOG.md, README.md" in out
     assert (dataset / "CHANGELOG.md").read_bytes() == changelog
-    assert jrr("validate", "--root", str(released_project))[0] == 0
+    assert run_jrr("validate", "--root", str(released_project))[0] == 0
 
 
 def test_a_plan_made_before_another_release_is_refused(released_project: Path) -> None:
@@ -119,7 +119,7 @@ def test_a_plan_made_before_another_release_is_refused(released_project: Path) -
     stale = plan_release(dataset_dir, build_dataset(released_project), "2026-02-01")
     assert stale is not None
     _replace(released_project, "city: Kyoto", "city: Nara")
-    assert jrr("release", "--root", str(released_project))[0] == 0
+    assert run_jrr("release", "--root", str(released_project))[0] == 0
     before = tree_digest(dataset_dir)
 
     with pytest.raises(PublishError, match="v1.0.1 was published while this release was being"):
@@ -139,11 +139,11 @@ def test_unchanged_stages_are_not_rerun(
         pipeline, "build_and_validate", lambda *args: calls.append("build") or real(*args)
     )
 
-    assert jrr("release", "--root", str(released_project))[0] == 0
-    assert jrr("release", "--root", str(released_project))[0] == 0
+    assert run_jrr("release", "--root", str(released_project))[0] == 0
+    assert run_jrr("release", "--root", str(released_project))[0] == 0
     assert calls == ["build"]
     _replace(released_project, "city: Moscow", "city: Nagoya")
-    assert jrr("release", "--root", str(released_project))[0] == 0
+    assert run_jrr("release", "--root", str(released_project))[0] == 0
     assert calls == ["build", "build"]
 
 
@@ -153,7 +153,7 @@ def test_an_unreadable_latest_release_stops_the_next_one_clearly(released_projec
     parquet.write_bytes(parquet.read_bytes()[:50])
     before = tree_digest(released_project / "dataset")
 
-    code, _, err = jrr("release", "--root", str(released_project))
+    code, _, err = run_jrr("release", "--root", str(released_project))
 
     assert code == 1
     assert "cannot read the latest release dataset/v1.0.0 (" in err

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from flows.pipeline import build_dataset
-from flows.versioning import rebuild_differences
-from schemas import TABLES
-from schemas.io import read_table
+from jrr.flows.pipeline import build_dataset
+from jrr.flows.versioning import rebuild_differences
+from jrr.schemas import TABLES
+from jrr.schemas.io import read_table
 
 DATASET = ROOT / "dataset"
 RELEASES = json.loads((DATASET / "releases.json").read_text(encoding="utf-8"))["releases"]

@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import GOLDEN, RELEASE_DATE
-from helpers import jrr, tree_digest
+from helpers import run_jrr, tree_digest
 
-from flows import caching
-from flows.files import file_entry
-from schemas import TABLES
-from schemas.io import read_table
+from jrr.flows import caching
+from jrr.flows.files import file_entry
+from jrr.schemas import TABLES
+from jrr.schemas.io import read_table
 
 EXPECTED = GOLDEN / "expected"
 
@@ -43,7 +43,7 @@ def test_golden_release_writes_changelog_index_and_checksums(golden_released: Pa
 def test_second_release_with_nothing_changed_publishes_nothing(released_project: Path) -> None:
     before = tree_digest(released_project / "dataset")
 
-    code, out, _ = jrr("release", "--root", str(released_project))
+    code, out, _ = run_jrr("release", "--root", str(released_project))
 
     assert code == 0
     assert "dataset is up to date (latest release v1.0.0); nothing published" in out
@@ -51,7 +51,7 @@ def test_second_release_with_nothing_changed_publishes_nothing(released_project:
 
 
 def test_dry_run_shows_the_release_and_writes_nothing(golden_project: Path) -> None:
-    code, out, _ = jrr(
+    code, out, _ = run_jrr(
         "release", "--root", str(golden_project), "--dry-run", "--date", "2026-02-01"
     )
 
@@ -67,7 +67,7 @@ def test_builds_are_byte_identical(
 ) -> None:
     salt = uuid.uuid4().hex  # a fresh cache key: this run must really build again
     monkeypatch.setattr(caching, "code_version", lambda: salt)
-    assert jrr("release", "--root", str(golden_project), "--date", RELEASE_DATE)[0] == 0
+    assert run_jrr("release", "--root", str(golden_project), "--date", RELEASE_DATE)[0] == 0
     assert tree_digest(golden_project / "dataset") == tree_digest(golden_released / "dataset")
 
 

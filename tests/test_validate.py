@@ -10,18 +10,18 @@ from pathlib import Path
 import pandera.pandas as pa
 import pytest
 from conftest import ROOT
-from helpers import jrr
+from helpers import run_jrr
 from pandera.typing import Series
 
-from schemas import TABLES, TableSpec
-from schemas.io import read_csv
-from schemas.tables import Meetings
-from schemas.validation import validate_frame
+from jrr.schemas import TABLES, TableSpec
+from jrr.schemas.io import read_csv
+from jrr.schemas.tables import Meetings
+from jrr.schemas.validation import validate_frame
 
 
 def _validate(project: Path, *args: str) -> tuple[int, str, str]:
     """Run `jrr validate` on a project."""
-    return jrr("validate", *args, "--root", str(project))
+    return run_jrr("validate", *args, "--root", str(project))
 
 
 def _reseal(folder: Path) -> None:
@@ -147,7 +147,7 @@ def test_old_releases_validate_against_their_own_schema(
 @pytest.mark.parametrize("target", ["v1.0.0", "v1.0.0/meetings.csv", "v1.0.0/figures.parquet"])
 def test_a_downloaded_folder_or_file_validates(target: str, tmp_path: Path) -> None:
     shutil.copytree(ROOT / "dataset" / "v1.0.0", tmp_path / "v1.0.0")
-    code, out, err = jrr("validate", str(tmp_path / target), "--root", str(tmp_path))
+    code, out, err = run_jrr("validate", str(tmp_path / target), "--root", str(tmp_path))
     assert code == 0, err
     assert out == f"ok: {tmp_path / target} is valid\n"
 
@@ -157,7 +157,7 @@ def test_a_downloaded_file_with_a_bad_row_fails(tmp_path: Path) -> None:
     meetings = tmp_path / "v1.0.0" / "meetings.csv"
     meetings.write_bytes(meetings.read_bytes().replace(b",SG,", b",XX,"))
 
-    code, _, err = jrr("validate", str(meetings), "--root", str(tmp_path))
+    code, _, err = run_jrr("validate", str(meetings), "--root", str(tmp_path))
 
     assert code == 1
     assert "v1.0.0/meetings.csv:2: country: 'XX' is not an allowed value" in err
@@ -177,7 +177,7 @@ def test_a_malformed_datapackage_is_reported(
     shutil.copytree(ROOT / "dataset" / "v1.0.0", tmp_path / "v1.0.0")
     (tmp_path / "v1.0.0" / "datapackage.json").write_bytes(content)
 
-    code, _, err = jrr("validate", str(tmp_path / target), "--root", str(tmp_path))
+    code, _, err = run_jrr("validate", str(tmp_path / target), "--root", str(tmp_path))
 
     assert code == 1
     assert expected in err
@@ -188,7 +188,7 @@ def test_an_undecodable_checksum_file_is_reported(tmp_path: Path) -> None:
     sums = tmp_path / "v1.0.0" / "SHA256SUMS"
     sums.write_bytes(sums.read_bytes() + b"\xff")
 
-    code, _, err = jrr("validate", str(tmp_path / "v1.0.0"), "--root", str(tmp_path))
+    code, _, err = run_jrr("validate", str(tmp_path / "v1.0.0"), "--root", str(tmp_path))
 
     assert code == 1
     assert "v1.0.0/SHA256SUMS:1: file: unreadable:" in err

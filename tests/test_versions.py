@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pandera.pandas as pa
 import pytest
-from helpers import jrr, tree_digest
+from helpers import run_jrr, tree_digest
 from pandera.typing import Series
 
-from flows.annotations import Selector
-from flows.evidence import evidence_id
-from schemas import TABLES, TableSpec
-from schemas.io import read_csv
-from schemas.tables import Figures, Projects
+from jrr.flows.annotations import Selector
+from jrr.flows.evidence import evidence_id
+from jrr.schemas import TABLES, TableSpec
+from jrr.schemas.io import read_csv
+from jrr.schemas.tables import Figures, Projects
 
 SUMMIT = "raw/annotations/example-2019-01-22-summit.yaml"
 SUMMIT_TEXT = "raw/articles/example-2019-01-22-summit.txt"
@@ -42,7 +42,7 @@ def _edit(project: Path, old: str, new: str) -> None:
 
 def _release(project: Path, date: str, *extra: str) -> str:
     """Run `jrr release` and return what it printed."""
-    code, out, err = jrr("release", "--root", str(project), "--date", date, *extra)
+    code, out, err = run_jrr("release", "--root", str(project), "--date", date, *extra)
     assert code == 0, err
     return out
 
@@ -134,10 +134,10 @@ def test_versions_follow_the_diff(
         f"evidence,{new_evidence},removed,",
     ]
 
-    code, out, _ = jrr("diff", "1.1.0", "1.1.1", "--root", str(project))
+    code, out, _ = run_jrr("diff", "1.1.0", "1.1.1", "--root", str(project))
     assert code == 0
     assert out == "## 1.1.0 → 1.1.1 (patch)\n\n" + _section(project, "1.1.1").split("\n\n", 1)[1]
-    assert jrr("validate", "--root", str(project))[0] == 0
+    assert run_jrr("validate", "--root", str(project))[0] == 0
 
 
 class FiguresWithIntegerValues(Figures):
@@ -178,7 +178,7 @@ def test_schema_changes_set_the_version(
     line: str,
 ) -> None:
     monkeypatch.setitem(TABLES, spec.name, spec)
-    code, out, _ = jrr("release", "--root", str(released_project), "--dry-run")
+    code, out, _ = run_jrr("release", "--root", str(released_project), "--dry-run")
     assert code == 0
     assert out.startswith(f"would publish v{version}")
     assert line in out
@@ -188,7 +188,7 @@ def test_dry_run_after_an_edit_writes_nothing(released_project: Path) -> None:
     _edit(released_project, "figures:\n", NEW_PROJECT + "figures:\n")
     before = tree_digest(released_project / "dataset")
 
-    code, out, _ = jrr(
+    code, out, _ = run_jrr(
         "release", "--root", str(released_project), "--dry-run", "--date", "2026-06-01"
     )
 
@@ -206,7 +206,7 @@ def test_adding_a_quote_leaves_the_other_quotes_alone(released_project: Path) ->
         "      - their 25th meeting\n      - met in Moscow on",
     )
 
-    code, out, _ = jrr("diff", "1.0.0", "raw", "--root", str(released_project))
+    code, out, _ = run_jrr("diff", "1.0.0", "raw", "--root", str(released_project))
 
     added = evidence_id("meetings", "2019-01-22-moscow", SUMMIT_ID, Selector("their 25th meeting"))
     assert code == 0
