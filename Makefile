@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 release: $(STAMP)  ## Build, validate and publish a new release of dataset/ (NOTE="..." adds a changelog note)
-	$(BIN)/jrr release $(if $(NOTE),--note "$(NOTE)")
+	$(BIN)/jrr release $(if $(NOTE),--note "$$NOTE")
 
 test: $(STAMP)  ## Lint and run the test suite
 	$(BIN)/ruff check jrr flows schemas tests benchmarks

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from jrr.flows.dates import EdtfError, parse_edtf
+from jrr.flows.annotation_values import describe, read_fields
 from jrr.flows.ingest import AnnotationFile
 from jrr.flows.problems import Location, Problem
 from jrr.flows.yaml_lines import Mapping, Sequence
 from jrr.schemas import TABLES
+from jrr.schemas.codes import UPDATABLE_FIELDS
 
 SECTIONS = ["meetings", "treaties", "projects", "figures"]
 SELECTOR_KEYS = {"exact", "prefix", "suffix"}
-_LARGEST_EXACT = 2**53  # larger numbers lose digits as float64
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,10 @@ class Citation:
 
 @dataclass
 class Record:
-    """One annotated record, its values as written and where it was written."""
+    """One annotated record in its home file: its values as written and where it was written.
+
+    `reasons` holds, for each field whose value the annotator inferred, why.
+    """
 
     table: str
     record_id: str
@@ -48,6 +51,21 @@ class Record:
     location: Location
     article_id: str
     parent_id: str | None = None
+    reasons: dict[str, str] = field(default_factory=dict)
+    renamed_from: str | None = None
+
+
+@dataclass
+class Ref:
+    """Another article's report on a record: `- ref: <id>` with the fields it restates."""
+
+    table: str
+    record_id: str
+    article_id: str
+    values: dict[str, Any]
+    reasons: dict[str, str]
+    location: Location
+    parent_id: str | None = None  # for a ref to a treaty event: the treaty it is listed under
 
 
 @dataclass
@@ -56,7 +74,7 @@ class Annotations:
 
     records: list[Record] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
-    refs: list[Citation] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -93,7 +111,7 @@ def _parse_file(annotation: AnnotationFile, article_ids: set[str], out: Annotati
         if article_id is None:
             message = "required: the id of the article this file annotates"
         elif not isinstance(article_id, str):
-            message = f"expected an article id, got {_describe(article_id)}"
+            message = f"expected an article id, got {describe(article_id)}"
         else:
             message = f"no article {article_id!r} in raw/articles/ (add <id>.txt and <id>.yaml)"
         out.problems.append(Problem(path, content.key_lines.get("article", 1), "article", message))
@@ -162,19 +180,38 @@ def _parse_ref(
     out: Annotations,
     parent_id: str | None = None,
 ) -> str | None:
-    """Parse `- ref: <id>` plus evidence: another source for a record of another file."""
-    allowed = {"ref", "evidence", *(["events"] if table == "treaties" else [])}
-    out.problems.extend(unknown_keys(item, allowed, path))
+    """Parse `- ref: <id>`: another article's quotes and restated fields for a record."""
+    updatable = UPDATABLE_FIELDS[table]
+    allowed = {"ref", "evidence", *updatable, *(["events"] if table == "treaties" else [])}
+    out.problems.extend(_ref_unknown_keys(table, item, allowed, path))
     record_id = item.get("ref")
     location = Location(path, item.line, tuple(item.key_lines.items()))
     if not isinstance(record_id, str):
         out.problems.append(location.problem("ref", "must be the id of a record"))
         return None
-    out.refs.append(
-        Citation(table, record_id, article_id, Selector(record_id), location, parent_id)
-    )
+    fields = read_fields(table, item, updatable, location, out.problems)
+    values = {name: value for name, value in fields.values.items() if value is not None}
+    out.refs.append(Ref(table, record_id, article_id, values, fields.reasons, location, parent_id))
     out.citations.extend(_parse_evidence(table, record_id, item, path, article_id, out))
     return record_id
+
+
+def _ref_unknown_keys(table: str, item: Mapping, allowed: set[str], path: str) -> list[Problem]:
+    """Keys a ref may not hold; descriptive fields get a message saying where they belong."""
+    updatable = ", ".join(UPDATABLE_FIELDS[table]) or "none"
+    problems = []
+    for key in item.values:
+        if key in allowed:
+            continue
+        if key in input_fields(table) or key in ("id", "renamed_from"):
+            message = (
+                f"a ref cannot restate {key!r}: only the record's home file writes it "
+                f"(a ref to {table} may restate: {updatable})"
+            )
+        else:
+            message = f"unknown field (allowed: {', '.join(sorted(allowed))})"
+        problems.append(Problem(path, item.key_lines[key], key, message))
+    return problems
 
 
 def _parse_record(
@@ -187,16 +224,14 @@ def _parse_record(
 ) -> Record | None:
     """Check one record's fields and collect its evidence."""
     spec = TABLES[table]
-    fields = input_fields(table)
+    names = input_fields(table)
     extra = {"events"} if table == "treaties" else set()
-    out.problems.extend(unknown_keys(item, {"id", "evidence", *fields, *extra}, path))
+    allowed = {"id", "evidence", "renamed_from", *names, *extra}
+    out.problems.extend(unknown_keys(item, allowed, path))
     key_lines = {spec.primary_key if k == "id" else k: v for k, v in item.key_lines.items()}
     location = Location(path, item.line, tuple(key_lines.items()))
-    values = {name: item.get(name) for name in fields}
-    for name, value in values.items():
-        message = type_problem(table, name, value)
-        if message:
-            out.problems.append(location.problem(name, message))
+    fields = read_fields(table, item, names, location, out.problems)
+    values = fields.values
     record_id = item.get("id")
     if record_id is None and table == "treaty_events":
         record_id = derived_event_id(parent_id, values.get("type"), values.get("date"))
@@ -204,43 +239,31 @@ def _parse_record(
         message = (
             "required: a lowercase slug id"
             if record_id is None
-            else f"expected a lowercase slug id, got {_describe(record_id)}: put it in quotes"
+            else f"expected a lowercase slug id, got {describe(record_id)}: put it in quotes"
         )
         out.problems.append(location.problem(spec.primary_key, message))
         return None
     out.citations.extend(_parse_evidence(table, record_id, item, path, article_id, out))
-    record = Record(table, record_id, values, location, article_id, parent_id)
+    renamed_from = item.get("renamed_from")
+    if renamed_from is not None and not isinstance(renamed_from, str):
+        message = f"expected the record's previous id, got {describe(renamed_from)}"
+        out.problems.append(location.problem("renamed_from", message))
+        renamed_from = None
+    record = Record(
+        table, record_id, values, location, article_id, parent_id, fields.reasons, renamed_from
+    )
     out.records.append(record)
     return record
 
 
 def derived_event_id(treaty_id: str | None, event_type: object, date: object) -> str:
-    """`<treaty_id>-<type>-<date_start>`, the id of an event that gives none."""
-    try:
-        start = parse_edtf(date).start.isoformat() if isinstance(date, str) else date
-    except EdtfError:
-        start = date
-    return f"{treaty_id}-{str(event_type).replace('_', '-')}-{start}"
+    """`<treaty_id>-<type>-<date>`, the id of an event that gives none.
 
-
-def type_problem(table: str, name: str, value: Any) -> str | None:
-    """Why `value` is of the wrong kind for column `name`, or None."""
-    if value is None:
-        return None
-    if table == "treaties" and name == "parties":
-        if isinstance(value, Sequence) and all(isinstance(v, str) for v in value.items):
-            return None
-        return "expected a list of country codes, e.g. [JP, RU]"
-    dtype = str(TABLES[table].schema.columns[name].dtype)
-    if dtype in ("float64", "int64"):
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if ok and (abs(value) > _LARGEST_EXACT or not math.isfinite(value)):
-            shown = repr(value) if len(repr(value)) <= 15 else repr(value)[:12] + "…"
-            return f"expected a finite number below 2**53, got {shown}"
-        return None if ok else f"expected a number, got {_describe(value)}"
-    if not isinstance(value, str):
-        return f"expected text, got {_describe(value)}"
-    return None
+    The date is the EDTF text as written, made a slug (`…-signed-1960`, `…-2019-01-2019-03`),
+    so the id never names a day the source does not give.
+    """
+    date_slug = re.sub(r"[^a-z0-9]+", "-", str(date).lower()).strip("-")
+    return f"{treaty_id}-{str(event_type).replace('_', '-')}-{date_slug}"
 
 
 def _parse_evidence(
@@ -285,12 +308,3 @@ def unknown_keys(item: Mapping, allowed: set[str], path: str) -> list[Problem]:
         for key in item.values
         if key not in allowed
     ]
-
-
-def _describe(value: Any) -> str:
-    """A short description of a wrongly typed value."""
-    if isinstance(value, Mapping):
-        return "a mapping"
-    if isinstance(value, Sequence):
-        return "a list"
-    return f"{type(value).__name__} {value!r}"

@@ -1,48 +1,58 @@
-"""The changelog section of a release, written from the diff."""
+"""The changelog section of a release, written from the diff in Keep a Changelog's groups."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from jrr.flows.diff import Diff
+import pandas as pd
+
+from jrr.flows.diff import Diff, RecordChange, SchemaChange
 
 HEADER = """# Changelog
 
 Every release of the Japan–Russia Relations Dataset, newest first. The format follows
 [Keep a Changelog](https://keepachangelog.com/en/1.1.0/) and versions follow
 [Semantic Versioning](https://semver.org/): MAJOR when a table, column or record is removed
-or a column changes type, MINOR when tables, columns or records are added, PATCH when only
-values change. Each section is computed from the data; `changes.csv` in the release folder
-carries the same record changes for machines.
+or renamed or a column changes type, MINOR when tables, columns or records are added, PATCH
+when only values change. Each section is computed from the data; `changes.csv` in the release
+folder carries the same changes, field by field, for machines.
 """
+# Tables whose rows are about another table's records: summarised as counts per record.
+_SUPPORTING = {"evidence": ("quote", "quotes"), "claims": ("claim", "claims")}
+_DERIVED_SUFFIXES = ("_start", "_end", "_precision")
+_MOST_RECORDS_LISTED = 12
+Sources = dict[tuple[str, str, str], list[str]]
 
 
-def render_section(version: str, date: str, diff: Diff, note: str | None = None) -> str:
-    """One `## [version] - date` section: note, schema changes, then records per table."""
+def render_section(
+    version: str,
+    date: str,
+    diff: Diff,
+    note: str | None = None,
+) -> str:
+    """One `## [version] - date` section: the note, then Added, Changed and Removed.
+
+    The new version's claims say which article stated each changed value.
+    """
+    sources = _current_sources(diff.claims)
     lines = [f"## [{version}] - {date}", ""]
     if note:
         lines += [note.strip(), ""]
-    if diff.schema:
-        lines += ["### Schema", ""]
-        for change in diff.schema:
-            where = f"`{change.table}`" + (f" column `{change.column}`" if change.column else "")
-            lines.append(f"- {where}: {change.description}")
-        lines.append("")
-    tables = list(dict.fromkeys(change.table for change in diff.records))
-    for table in tables:
-        lines += [f"### {table}", ""]
-        changes = [change for change in diff.records if change.table == table]
-        for kind in ("added", "removed"):
-            ids = [f"`{c.record_id}`" for c in changes if c.change == kind]
-            if ids:
-                lines.append(f"- {kind.capitalize()} ({len(ids)}): {', '.join(ids)}")
-        for change in (c for c in changes if c.change == "changed"):
-            edits = "; ".join(
-                f"`{name}` {_show(old)} → {_show(new)}"
-                for name, (old, new) in change.fields.items()
-            )
-            lines.append(f"- Changed `{change.record_id}`: {edits}")
-        lines.append("")
+    groups = {
+        "Added": _schema_lines(diff.schema, "added")
+        + _record_lines(diff.records, "added", sources),
+        "Changed": _schema_lines(diff.schema, "changed")
+        + _document_lines(diff.documents, "changed")
+        + _record_lines(diff.records, "renamed", sources)
+        + _record_lines(diff.records, "changed", sources),
+        "Removed": _schema_lines(diff.schema, "removed")
+        + _document_lines(diff.documents, "removed")
+        + _record_lines(diff.records, "removed", sources),
+    }
+    for title, entries in groups.items():
+        if entries:
+            lines += [f"### {title}", "", *entries, ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -52,10 +62,108 @@ def render_changelog(releases: list[dict[str, Any]]) -> str:
     return HEADER + "".join("\n" + section for section in sections)
 
 
+def _schema_lines(changes: list[SchemaChange], group: str) -> list[str]:
+    """Schema changes of one group: tables, then columns per table, then other changes."""
+    of_group = [change for change in changes if _schema_group(change) == group]
+    tables = [f"`{c.table}`" for c in of_group if c.column is None]
+    lines = [f"- Tables: {', '.join(tables)}."] if tables else []
+    if group == "changed":
+        return lines + [
+            f"- Column `{c.table}.{c.column}`: {c.description}." for c in of_group if c.column
+        ]
+    for table in dict.fromkeys(c.table for c in of_group if c.column):
+        columns = ", ".join(f"`{c.column}`" for c in of_group if c.table == table and c.column)
+        lines.append(f"- Columns of `{table}`: {columns}.")
+    return lines
+
+
+def _document_lines(documents: list[str], group: str) -> list[str]:
+    """Changes to the documents a release carries that belong to one group."""
+    return [f"- {document}" for document in documents if document.endswith(f"{group}.")]
+
+
+def _schema_group(change: SchemaChange) -> str:
+    """added, removed or changed."""
+    for group in ("added", "removed"):
+        if change.description.endswith(group):
+            return group
+    return "changed"
+
+
+def _record_lines(changes: list[RecordChange], kind: str, sources: Sources) -> list[str]:
+    """Records of one kind of change: ids per table, counts per record for evidence and claims."""
+    lines = []
+    tables = list(dict.fromkeys(c.table for c in changes if c.change == kind))
+    for table in tables:
+        of_table = [c for c in changes if c.table == table and c.change == kind]
+        if table in _SUPPORTING:
+            lines.append(_supporting_line(table, of_table, kind))
+        elif kind in ("added", "removed"):
+            ids = _at_most([f"`{c.record_id}`" for c in of_table], "records")
+            lines.append(f"- `{table}` ({len(of_table)}): {', '.join(ids)}")
+        else:
+            lines += [_changed_line(change, sources) for change in of_table]
+    return lines
+
+
+def _supporting_line(table: str, changes: list[RecordChange], kind: str) -> str:
+    """`evidence`: 3 quotes added — meetings `x` (2), treaties `y` (1)."""
+    singular, plural = _SUPPORTING[table]
+    counts = Counter(change.about for change in changes if change.about)
+    listed = _at_most([f"{t} `{r}` ({n})" for (t, r), n in sorted(counts.items())], "records")
+    noun = singular if len(changes) == 1 else plural
+    return f"- `{table}`: {len(changes)} {noun} {kind}, for " + ", ".join(listed)
+
+
+def _at_most(items: list[str], noun: str) -> list[str]:
+    """The first few items, then how many more there are (all of them are in changes.csv)."""
+    if len(items) <= _MOST_RECORDS_LISTED:
+        return items
+    rest = len(items) - _MOST_RECORDS_LISTED
+    return [*items[:_MOST_RECORDS_LISTED], f"and {rest:,} more {noun} (see changes.csv)"]
+
+
+def _changed_line(change: RecordChange, sources: Sources) -> str:
+    """One changed or renamed record, its fields old → new, and which article said so."""
+    edits = [
+        f"`{name}` {_show(old)} → {_show(new)}{_per(change, name, sources)}"
+        for name, (old, new) in change.fields.items()
+        if not _derived_from(name, change.fields)
+    ]
+    if change.change == "renamed":
+        head = f"- `{change.table}` `{change.previous_id}` renamed to `{change.record_id}`"
+        return head + (": " + "; ".join(edits) if edits else "")
+    return f"- `{change.table}` `{change.record_id}`: " + "; ".join(edits)
+
+
+def _per(change: RecordChange, name: str, sources: Sources) -> str:
+    """ " (per `article`)" for a value some article states; "" for derived values."""
+    articles = sources.get((change.table, change.record_id, name))
+    return f" (per {', '.join(f'`{a}`' for a in articles)})" if articles else ""
+
+
+def _derived_from(name: str, fields: dict[str, Any]) -> bool:
+    """True for `X_start`/`X_end`/`X_precision` when `X` itself is listed."""
+    return any(name == stem + suffix for stem in fields for suffix in _DERIVED_SUFFIXES)
+
+
+def _current_sources(claims: pd.DataFrame | None) -> Sources:
+    """(table, record, field) → the articles whose claim is the published value."""
+    if claims is None or claims.empty:
+        return {}
+    current = claims[claims["current"].astype(bool)]
+    sources: Sources = {}
+    for row in current.itertuples(index=False):
+        sources.setdefault((row.record_table, row.record_id, row.field), []).append(row.article_id)
+    return sources
+
+
 def _show(value: Any) -> str:
     """A value as a reader sees it in the changelog."""
     if value is None:
         return "(empty)"
     if isinstance(value, str):
         return '"' + value.replace("\n", " ") + '"'
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)

@@ -11,9 +11,9 @@ from jrr.flows.changelog import render_section
 from jrr.flows.diff import Diff, diff_versions
 from jrr.flows.pipeline import build_dataset
 from jrr.schemas.datapackage import current_table_schemas
-from jrr.schemas.io import read_datapackage, read_release, table_schemas
+from jrr.schemas.io import read_csv, read_datapackage, read_release, table_schemas
 
-Side = tuple[dict[str, pd.DataFrame], dict[str, dict[str, Any]]]
+Side = tuple[dict[str, pd.DataFrame], dict[str, dict[str, Any]], dict[str, dict[str, str]]]
 
 
 class UnknownVersionError(ValueError):
@@ -21,9 +21,10 @@ class UnknownVersionError(ValueError):
 
 
 def load_side(spec: str, root: Path) -> Side:
-    """Tables and Table Schemas of `spec`: `1.0.0`/`v1.0.0`, a release folder, or `raw`."""
+    """Tables, Table Schemas and renames of `spec`: `1.0.0`/`v1.0.0`, a release folder, or `raw`."""
     if spec == "raw":
-        return build_dataset(root).tables, current_table_schemas()
+        dataset = build_dataset(root)
+        return dataset.tables, current_table_schemas(), dataset.renames
     folder = Path(spec)
     if not (folder / "datapackage.json").exists():
         folder = root / "dataset" / f"v{spec.removeprefix('v')}"
@@ -33,14 +34,28 @@ def load_side(spec: str, root: Path) -> Side:
             f"{spec!r} is not a published version ({', '.join(published) or 'none yet'}), "
             "a release folder, or 'raw'"
         )
-    return read_release(folder), table_schemas(read_datapackage(folder))
+    return read_release(folder), table_schemas(read_datapackage(folder)), _renames(folder)
+
+
+def _renames(folder: Path) -> dict[str, dict[str, str]]:
+    """The renames a release's changes.csv records (new id → previous id, per table)."""
+    path = folder / "changes.csv"
+    if not path.exists():
+        return {}
+    changes = read_csv(path)
+    if "previous_id" not in changes:
+        return {}
+    renames: dict[str, dict[str, str]] = {}
+    for row in changes[changes["change"] == "renamed"].itertuples():
+        renames.setdefault(row.table, {})[row.record_id] = row.previous_id
+    return renames
 
 
 def diff_specs(old: str, new: str, root: Path) -> Diff:
     """The diff from `old` to `new`."""
-    old_tables, old_schemas = load_side(old, root)
-    new_tables, new_schemas = load_side(new, root)
-    return diff_versions(old_tables, old_schemas, new_tables, new_schemas)
+    old_tables, old_schemas, _ = load_side(old, root)
+    new_tables, new_schemas, renames = load_side(new, root)
+    return diff_versions(old_tables, old_schemas, new_tables, new_schemas, renames)
 
 
 def render_diff(old: str, new: str, diff: Diff) -> str:

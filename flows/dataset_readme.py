@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from jrr.flows.files import write_if_changed
+from jrr.flows.release_folder import CODEBOOK_NAME, read_codebook
 from jrr.flows.release_index import parse_index
 from jrr.flows.timeline import render_timeline
 from jrr.schemas.io import read_datapackage, read_release
@@ -33,6 +34,7 @@ class LatestRelease:
     releases: list[dict[str, Any]]
     tables: dict[str, pd.DataFrame]
     datapackage: dict[str, Any]
+    dataset_dir: Path
 
     @property
     def version(self) -> str:
@@ -44,12 +46,19 @@ class LatestRelease:
         """Its folder under dataset/, e.g. v1.0.0."""
         return f"v{self.version}"
 
+    @property
+    def folder(self) -> Path:
+        """Its folder."""
+        return self.dataset_dir / self.folder_name
+
 
 def read_latest(dataset_dir: Path) -> LatestRelease:
     """The latest release listed in releases.json, its tables validated against its schema."""
     releases = _releases(dataset_dir)
     folder = dataset_dir / f"v{releases[-1]['version']}"
-    return LatestRelease(releases[-1], releases, read_release(folder), read_datapackage(folder))
+    return LatestRelease(
+        releases[-1], releases, read_release(folder), read_datapackage(folder), dataset_dir
+    )
 
 
 def render_readme(dataset_dir: Path) -> str:
@@ -112,10 +121,22 @@ def _readme(release: LatestRelease) -> str:
         _timeline(release),
         _cross_check(release.tables),
         _dictionary(release),
+        _coding_rules(release),
         _citation(release),
         _versions(release.releases),
     ]
-    return "\n\n".join(sections) + "\n"
+    return "\n\n".join(section for section in sections if section) + "\n"
+
+
+def _coding_rules(release: LatestRelease) -> str:
+    """The release's codebook, its headings one level down to sit under this page's title."""
+    codebook = read_codebook(release.folder)
+    if not codebook.strip():
+        return ""
+    lines = [f"#{line}" if line.startswith("#") else line for line in codebook.splitlines()]
+    where = f"{release.folder_name}/{CODEBOOK_NAME}"
+    note = f"\n\nThe rules this release was coded by, as published in [`{where}`]({where})."
+    return (lines[0] + note + "\n" + "\n".join(lines[1:])).rstrip()
 
 
 def _intro(release: LatestRelease) -> str:
@@ -237,7 +258,7 @@ def _table_dictionary(resource: dict[str, Any]) -> list[str]:
         target = foreign["reference"]
         keys.append(
             f"Foreign key: `{', '.join(foreign['fields'])}` → "
-            f"`{target['resource']}.{', '.join(target['fields'])}`."
+            f"`{target['resource'] or resource['name']}.{', '.join(target['fields'])}`."
         )
     lines = [f"### `{resource['name']}`", "", f"{resource.get('description', '')} {' '.join(keys)}"]
     lines += ["", "| column | type | required | description |", "|---|---|---|---|"]

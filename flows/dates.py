@@ -11,7 +11,6 @@ from functools import lru_cache
 import edtf
 
 _PRECISION_BY_PARTS = {1: "year", 2: "month", 3: "day"}
-_COARSENESS = ["day", "month", "year"]
 _PLAIN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
@@ -91,9 +90,10 @@ def _as_date(value: object) -> dt.date:
 
 
 def _precision(text: str) -> str:
-    """The coarsest precision among the interval's ends; unspecified digits (X) coarsen it."""
-    precisions = [_end_precision(part) for part in text.split("/")]
-    return max(precisions, key=_COARSENESS.index)
+    """range for an interval; else day, month or year, coarsened by unspecified digits (X)."""
+    if "/" in text:
+        return "range"
+    return _end_precision(text)
 
 
 def _end_precision(end: str) -> str:

@@ -12,17 +12,30 @@ import pandas as pd
 from jrr.schemas import TABLES
 
 BUMPS = ["patch", "minor", "major"]
-CHANGES_COLUMNS = ["table", "record_id", "change", "fields"]
+CHANGES_COLUMNS = [
+    "table",
+    "record_id",
+    "change",
+    "previous_id",
+    "field",
+    "old_value",
+    "new_value",
+]
 
 
 @dataclass(frozen=True)
 class RecordChange:
-    """A record added, removed or changed; `fields` maps each changed field to (old, new)."""
+    """A record added, removed, changed or renamed; `fields` maps changed fields to (old, new).
+
+    A renamed record's `previous_id` is its id in the old version.
+    """
 
     table: str
     record_id: str
     change: str
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    previous_id: str | None = None
+    about: tuple[str, str] | None = None  # for evidence and claims: the record they concern
 
 
 @dataclass(frozen=True)
@@ -41,24 +54,42 @@ class Diff:
 
     records: list[RecordChange]
     schema: list[SchemaChange]
+    documents: list[str] = field(default_factory=list)  # e.g. "Coding rules (…) changed"
+    # The new version's claims: which article stated each value (None before contract v2).
+    claims: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     @property
     def bump(self) -> str | None:
         """major, minor or patch by the release rules; None when nothing changed."""
         bumps = [change.bump for change in self.schema]
         bumps += [_RECORD_BUMPS[change.change] for change in self.records]
+        bumps += ["patch" for _ in self.documents]
         return max(bumps, key=BUMPS.index) if bumps else None
 
     def changes_frame(self) -> pd.DataFrame:
-        """The record changes as published in changes.csv."""
-        rows = [
-            [change.table, change.record_id, change.change, ";".join(change.fields)]
-            for change in self.records
-        ]
+        """The record changes as published in changes.csv: one row per changed field."""
+        rows = []
+        for change in self.records:
+            head = [change.table, change.record_id]
+            if change.change != "changed":
+                rows.append([*head, change.change, change.previous_id, None, None, None])
+            for name, (old, new) in change.fields.items():
+                rows.append([*head, "changed", None, name, value_text(old), value_text(new)])
         return pd.DataFrame(rows, columns=CHANGES_COLUMNS, dtype=str)
 
 
-_RECORD_BUMPS = {"added": "minor", "removed": "major", "changed": "patch"}
+_RECORD_BUMPS = {"added": "minor", "removed": "major", "changed": "patch", "renamed": "major"}
+
+
+def value_text(value: Any) -> str | None:
+    """A plain value as changes.csv writes it: null empty, whole numbers without `.0`."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def diff_versions(
@@ -66,23 +97,37 @@ def diff_versions(
     old_schemas: dict[str, dict[str, Any]],
     new_tables: dict[str, pd.DataFrame],
     new_schemas: dict[str, dict[str, Any]],
+    renames: dict[str, dict[str, str]] | None = None,
 ) -> Diff:
-    """Compare two versions table by table (tables in publication order)."""
+    """Compare two versions table by table (tables in publication order).
+
+    `renames` maps, per table, a new id to the old id it replaces (`renamed_from`).
+    """
     schema_changes = _schema_changes(old_schemas, new_schemas)
     records: list[RecordChange] = []
     for table in _ordered_tables(old_schemas, new_schemas):
         key = TABLES[table].primary_key if table in TABLES else _first_field(old_schemas, table)
         old = _rows_by_key(old_tables.get(table), key)
         new = _rows_by_key(new_tables.get(table), key)
-        for record_id in sorted(new.keys() - old.keys()):
-            records.append(RecordChange(table, record_id, "added"))
-        for record_id in sorted(old.keys() - new.keys()):
-            records.append(RecordChange(table, record_id, "removed"))
+        added, removed = new.keys() - old.keys(), old.keys() - new.keys()
+        renamed = {
+            new_id: old_id
+            for new_id, old_id in (renames or {}).get(table, {}).items()
+            if new_id in added and old_id in removed
+        }
+        for record_id in sorted(added - renamed.keys()):
+            records.append(RecordChange(table, record_id, "added", about=_about(new[record_id])))
+        for record_id in sorted(removed - set(renamed.values())):
+            records.append(RecordChange(table, record_id, "removed", about=_about(old[record_id])))
+        for record_id, old_id in sorted(renamed.items()):
+            fields = _changed_fields(old[old_id], new[record_id], skip=key)
+            records.append(RecordChange(table, record_id, "renamed", fields, old_id))
         for record_id in sorted(old.keys() & new.keys()):
             fields = _changed_fields(old[record_id], new[record_id])
             if fields:
-                records.append(RecordChange(table, record_id, "changed", fields))
-    return Diff(records, schema_changes)
+                about = _about(new[record_id])
+                records.append(RecordChange(table, record_id, "changed", fields, about=about))
+    return Diff(records, schema_changes, claims=new_tables.get("claims"))
 
 
 def next_version(previous: str | None, bump: str) -> str:
@@ -111,9 +156,9 @@ def _schema_changes(
             continue
         old_fields = {f["name"]: f for f in old[table]["fields"]}
         new_fields = {f["name"]: f for f in new[table]["fields"]}
-        for name in new_fields.keys() - old_fields.keys():
+        for name in _in_order(new_fields, old_fields):
             changes.append(SchemaChange(table, name, "column added", "minor"))
-        for name in old_fields.keys() - new_fields.keys():
+        for name in _in_order(old_fields, new_fields):
             changes.append(SchemaChange(table, name, "column removed", "major"))
         for name in sorted(old_fields.keys() & new_fields.keys()):
             before, after = old_fields[name], new_fields[name]
@@ -124,7 +169,12 @@ def _schema_changes(
                 changes.append(
                     SchemaChange(table, name, "description or constraints changed", "patch")
                 )
-    return sorted(changes, key=lambda c: (_table_rank(c.table), c.column or ""))
+    return sorted(changes, key=lambda c: _table_rank(c.table))
+
+
+def _in_order(fields: dict[str, Any], other: dict[str, Any]) -> list[str]:
+    """Names in `fields` but not in `other`, in column order."""
+    return [name for name in fields if name not in other]
 
 
 def _ordered_tables(*schemas: dict[str, Any]) -> list[str]:
@@ -154,9 +204,22 @@ def _rows_by_key(frame: pd.DataFrame | None, key: str) -> dict[str, dict[str, An
     }
 
 
-def _changed_fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """Fields present in both rows whose values differ."""
-    return {name: (old[name], new[name]) for name in old if name in new and old[name] != new[name]}
+def _about(row: dict[str, Any]) -> tuple[str, str] | None:
+    """The record an evidence or claims row concerns, or None for a record itself."""
+    if "record_table" in row and "record_id" in row:
+        return (str(row["record_table"]), str(row["record_id"]))
+    return None
+
+
+def _changed_fields(
+    old: dict[str, Any], new: dict[str, Any], skip: str | None = None
+) -> dict[str, tuple[Any, Any]]:
+    """Fields present in both rows whose values differ (but `skip`)."""
+    return {
+        name: (old[name], new[name])
+        for name in old
+        if name in new and name != skip and old[name] != new[name]
+    }
 
 
 def _plain(value: Any) -> Any:

@@ -37,8 +37,23 @@ def json_bytes(content: Any) -> bytes:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """RFC 4180 CSV: UTF-8, header, CRLF line ends, empty cell for null."""
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+    """RFC 4180 CSV: UTF-8, header, CRLF line ends, empty cell for null.
+
+    Whole numbers are written without a decimal point (23, not 23.0) and booleans as
+    true/false, so every reader sees the values a person would write.
+    """
+    cells = frame.copy()
+    for name in cells.columns:
+        if pd.api.types.is_float_dtype(cells[name]):
+            cells[name] = cells[name].map(_number_text, na_action="ignore")
+        elif pd.api.types.is_bool_dtype(cells[name]):
+            cells[name] = cells[name].map({True: "true", False: "false"})
+    cells.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+
+
+def _number_text(value: float) -> str:
+    """A number as text: whole numbers without `.0`, others in their shortest exact form."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def file_entry(folder: Path, name: str) -> dict[str, Any]:

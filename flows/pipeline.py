@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -17,9 +17,10 @@ from jrr.flows.validate import validate_built
 
 @dataclass(frozen=True)
 class Dataset:
-    """The validated tables of the dataset."""
+    """The validated tables of the dataset, and the renames its annotations state."""
 
     tables: dict[str, pd.DataFrame]
+    renames: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def parse(inputs: Inputs) -> Annotations:
@@ -45,7 +46,7 @@ def build_and_validate(inputs: Inputs, annotations: Annotations, resolved: Resol
     every_problem = earlier + [p for p in problems if (p.path, p.line, p.field) not in reported]
     if every_problem:
         raise InputError(every_problem)
-    return Dataset(tables)
+    return Dataset(tables, built.renames)
 
 
 def build_dataset(root: Path) -> Dataset:

@@ -26,6 +26,8 @@ class Location:
     path: str
     line: int
     field_lines: tuple[tuple[str, int], ...] = ()
+    # Fields written in another file than the record (restated by a later article's ref).
+    field_paths: tuple[tuple[str, str], ...] = ()
 
     def line_of(self, field: str) -> int:
         """Line of `field` in the record, or the record's first line."""
@@ -33,7 +35,8 @@ class Location:
 
     def problem(self, field: str, message: str) -> Problem:
         """A problem about `field` of this record."""
-        return Problem(self.path, self.line_of(field), field, message)
+        path = dict(self.field_paths).get(field, self.path)
+        return Problem(path, self.line_of(field), field, message)
 
 
 class InputError(Exception):

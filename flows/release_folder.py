@@ -12,6 +12,7 @@ from jrr.flows.files import file_entry, json_bytes, write_csv
 from jrr.schemas import TABLES
 
 DATAPACKAGE_NAME = "japan-russia-relations"
+CODEBOOK_NAME = "CODEBOOK.md"
 LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
@@ -30,6 +31,13 @@ class ReleasePlan:
     changes: pd.DataFrame
     changelog_section: str
     base_version: str | None = None
+    codebook: str = ""  # the coding rules in force, published as CODEBOOK.md
+
+
+def read_codebook(folder: Path) -> str:
+    """The coding rules kept in `folder` (the project root or a release folder), or ""."""
+    path = folder / CODEBOOK_NAME
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def write_release_folder(folder: Path, plan: ReleasePlan) -> list[dict[str, Any]]:
@@ -49,6 +57,8 @@ def write_release_folder(folder: Path, plan: ReleasePlan) -> list[dict[str, Any]
     }
     (folder / "datapackage.json").write_bytes(json_bytes(datapackage))
     write_csv(plan.changes, folder / "changes.csv")
+    if plan.codebook:
+        (folder / CODEBOOK_NAME).write_text(plan.codebook, encoding="utf-8", newline="\n")
     entries = [file_entry(folder, path.name) for path in sorted(folder.iterdir())]
     sums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in entries)
     (folder / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")

@@ -7,7 +7,7 @@ import pandas as pd
 from jrr.flows.build import Built
 from jrr.flows.problems import Location, Problem
 from jrr.schemas import TABLES
-from jrr.schemas.validation import Violation, check_evidence, check_foreign_keys, validate_frame
+from jrr.schemas.validation import Violation, check_cross_table, validate_frame
 
 
 def validate_built(
@@ -21,8 +21,7 @@ def validate_built(
         tables[name] = frame
         violations.extend(found)
     foreign_keys = {name: spec.foreign_keys for name, spec in TABLES.items()}
-    violations.extend(check_foreign_keys(tables, foreign_keys))
-    violations.extend(check_evidence(tables, texts))
+    violations.extend(check_cross_table(tables, foreign_keys, texts))
     problems = [_locate(violation, built.locations) for violation in violations]
     return tables, problems
 
@@ -34,8 +33,8 @@ def _locate(violation: Violation, locations: dict[str, list[Location]]) -> Probl
         return Problem(schema_file, 1, f"{violation.table}.{violation.column}", violation.message)
     location = locations[violation.table][violation.row]
     field = annotation_field(violation.table, violation.column)
-    if violation.table == "evidence":
-        field = "evidence"
+    if violation.table in ("evidence", "claims"):
+        field = violation.table
     return location.problem(field, violation.message)
 
 

@@ -16,7 +16,7 @@ from jrr.flows.release_index import SUMS_NAME, DownloadError, parse_sums
 from jrr.schemas import ForeignKey
 from jrr.schemas.datapackage import pandera_schema
 from jrr.schemas.io import read_csv, read_datapackage, table_schemas
-from jrr.schemas.validation import Violation, check_evidence, check_foreign_keys, validate_frame
+from jrr.schemas.validation import Violation, check_cross_table, validate_frame
 
 
 def validate_path(path: Path, root: Path) -> list[Problem]:
@@ -101,7 +101,7 @@ def validate_release_tables(folder: Path, root: Path, broken: set[str]) -> list[
                 problems += [_problem(v, path, root) for v in violations]
                 frames[name] = frame
     if not problems and not broken and len(frames) == len(datapackage["resources"]):
-        cross = check_foreign_keys(frames, _foreign_keys(datapackage)) + check_evidence(frames)
+        cross = check_cross_table(frames, _foreign_keys(datapackage))
         problems += [_problem(v, folder / f"{v.table}.csv", root) for v in cross]
     return problems
 
@@ -135,7 +135,9 @@ def _foreign_keys(datapackage: dict[str, Any]) -> dict[str, tuple[ForeignKey, ..
     return {
         resource["name"]: tuple(
             ForeignKey(
-                key["fields"][0], key["reference"]["resource"], key["reference"]["fields"][0]
+                key["fields"][0],
+                key["reference"]["resource"] or resource["name"],  # "" is the table itself
+                key["reference"]["fields"][0],
             )
             for key in resource["schema"].get("foreignKeys", [])
         )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from jrr.flows.changelog import render_section
 from jrr.flows.diff import Diff, diff_versions, next_version
 from jrr.flows.pipeline import Dataset
 from jrr.flows.publish import PublishError, read_index
-from jrr.flows.release_folder import ReleasePlan, write_release_folder
+from jrr.flows.release_folder import ReleasePlan, read_codebook, write_release_folder
 from jrr.schemas.datapackage import current_table_schemas
 from jrr.schemas.io import read_csv, read_datapackage, read_release, table_schemas
 
@@ -34,7 +35,9 @@ def diff_against_latest(dataset_dir: Path, dataset: Dataset) -> tuple[str | None
             f"cannot read the latest release dataset/v{latest} ({type(error).__name__}); "
             "run jrr validate to see what is wrong with it"
         ) from error
-    return latest, diff_versions(old_tables, old_schemas, dataset.tables, new_schemas)
+    return latest, diff_versions(
+        old_tables, old_schemas, dataset.tables, new_schemas, dataset.renames
+    )
 
 
 def plan_release(
@@ -42,6 +45,11 @@ def plan_release(
 ) -> ReleasePlan | None:
     """The release `dataset` calls for, or None when nothing changed."""
     latest, diff = diff_against_latest(dataset_dir, dataset)
+    codebook = read_codebook(dataset_dir.parent)
+    published = read_codebook(dataset_dir / f"v{latest}") if latest else ""
+    if codebook != published:
+        change = "added" if not published else ("removed" if not codebook else "changed")
+        diff = replace(diff, documents=[f"Coding rules (`CODEBOOK.md`) {change}."])
     if diff.bump is None:
         return None
     version = next_version(latest, diff.bump)
@@ -53,6 +61,7 @@ def plan_release(
         changes=diff.changes_frame(),
         changelog_section=render_section(version, date, diff, note),
         base_version=latest,
+        codebook=codebook,
     )
 
 
@@ -70,6 +79,7 @@ def rebuild_differences(dataset_dir: Path, dataset: Dataset, scratch: Path) -> l
         table_schemas=current_table_schemas(),
         changes=read_csv(folder / "changes.csv"),
         changelog_section="",
+        codebook=read_codebook(dataset_dir.parent),
     )
     rebuilt = {entry["path"]: entry for entry in write_release_folder(scratch, plan)}
     published = {entry["path"]: entry for entry in latest["files"]}

@@ -16,12 +16,14 @@ _TYPES = {
     "int64": "integer",
     "float64": "number",
     "date32[day][pyarrow]": "date",
+    "bool": "boolean",
 }
 _DTYPES = {
     "string": str,
     "integer": "int64",
     "number": "float64",
     "date": pd.ArrowDtype(pyarrow.date32()),
+    "boolean": "bool",
 }
 
 
@@ -38,7 +40,11 @@ def table_schema(spec: TableSpec) -> dict[str, Any]:
         result["foreignKeys"] = [
             {
                 "fields": [key.column],
-                "reference": {"resource": key.reference_table, "fields": [key.reference_column]},
+                # Table Schema names a key into the same table with the empty resource name.
+                "reference": {
+                    "resource": "" if key.reference_table == spec.name else key.reference_table,
+                    "fields": [key.reference_column],
+                },
             }
             for key in spec.foreign_keys
         ]
@@ -102,12 +108,26 @@ def pandera_schema(name: str, schema: dict[str, Any]) -> pa.DataFrameSchema:
             checks.append(pa.Check.str_length(min_value=constraints["minLength"]))
         columns[field["name"]] = pa.Column(
             _DTYPES[field["type"]],
+            parsers=pa.Parser(_booleans_from_text) if field["type"] == "boolean" else None,
             checks=checks,
             nullable=not constraints.get("required", False),
             unique=constraints.get("unique", False),
             description=field.get("description"),
         )
     return pa.DataFrameSchema(columns, name=name, strict=True, coerce=True, ordered=True)
+
+
+def _booleans_from_text(values: pd.Series) -> pd.Series:
+    """CSV cells `true`/`false` (Table Schema's default spellings) as booleans; others kept."""
+    return values.map(
+        lambda value: _BOOLEAN_TEXT.get(value, value) if isinstance(value, str) else value
+    )
+
+
+_BOOLEAN_TEXT = {
+    **dict.fromkeys(["true", "True", "TRUE", "1"], True),
+    **dict.fromkeys(["false", "False", "FALSE", "0"], False),
+}
 
 
 def current_table_schemas() -> dict[str, dict[str, Any]]:

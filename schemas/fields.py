@@ -43,30 +43,77 @@ def code(values: list[str], description: str, nullable: bool = False) -> Any:
     return pa.Field(isin=values, nullable=nullable, description=description)
 
 
-def edtf(description: str) -> Any:
+def edtf(description: str, nullable: bool = False, derived: bool = False) -> Any:
     """An EDTF date as the annotator wrote it."""
-    return pa.Field(str_matches=codes.EDTF_TEXT, description=description)
+    return pa.Field(
+        str_matches=codes.EDTF_TEXT,
+        nullable=nullable,
+        description=description,
+        metadata=DERIVED if derived else None,
+    )
 
 
-def edtf_start(of: str) -> Any:
+def edtf_start(of: str, nullable: bool = False) -> Any:
     """The earliest day an EDTF column can mean."""
-    return pa.Field(description=f"Earliest day `{of}` can mean.", metadata=DERIVED)
+    return pa.Field(
+        nullable=nullable, description=f"Earliest day `{of}` can mean.", metadata=DERIVED
+    )
 
 
-def edtf_end(of: str) -> Any:
+def edtf_end(of: str, nullable: bool = False) -> Any:
     """The latest day an EDTF column can mean."""
-    return pa.Field(description=f"Latest day `{of}` can mean.", metadata=DERIVED)
+    return pa.Field(nullable=nullable, description=f"Latest day `{of}` can mean.", metadata=DERIVED)
 
 
-def edtf_precision(of: str) -> Any:
+def edtf_precision(of: str, nullable: bool = False) -> Any:
     """The coarsest unit an EDTF column is given in."""
     return pa.Field(
         isin=codes.PRECISIONS,
-        description=f"Precision of `{of}`: day, month or year.",
+        nullable=nullable,
+        description=(
+            f"Precision of `{of}`: day, month or year for a single date, range for an interval."
+        ),
+        metadata=DERIVED,
+    )
+
+
+def quote(description: str) -> Any:
+    """A verbatim quote: non-empty, and exempt from the formula guard (it is the source's text)."""
+    return pa.Field(str_length={"min_value": 1}, description=description)
+
+
+def inferred() -> Any:
+    """The names of a row's fields whose published value the annotators inferred."""
+    return pa.Field(
+        str_matches=codes.INFERRED_FIELDS,
+        nullable=True,
+        description=(
+            "';'-joined names of the fields whose published value is inferred by the annotators "
+            "rather than stated by the text (empty if none); the reasons are in `claims`."
+        ),
+        metadata=DERIVED,
+    )
+
+
+def n_sources() -> Any:
+    """How many articles report a record."""
+    return pa.Field(
+        ge=1,
+        description="Number of distinct articles citing the record (its home and every ref).",
+        metadata=DERIVED,
+    )
+
+
+def reported(which: str) -> Any:
+    """Publication date of the earliest or latest article citing a record."""
+    return pa.Field(
+        nullable=True,
+        description=f"Publication date of the {which} article citing the record.",
         metadata=DERIVED,
     )
 
 
 def date_order_holds(frame: pd.DataFrame, column: str) -> pd.Series:
-    """True where `<column>_end` is not before `<column>_start`."""
-    return frame[f"{column}_end"] >= frame[f"{column}_start"]
+    """True where `<column>_end` is not before `<column>_start` (or either is empty)."""
+    in_order = frame[f"{column}_end"] >= frame[f"{column}_start"]
+    return in_order.fillna(True).astype(bool)

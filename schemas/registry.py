@@ -56,7 +56,12 @@ TABLES: dict[str, TableSpec] = {
             "event_id",
             (ForeignKey("treaty_id", "treaties", "treaty_id"),),
         ),
-        TableSpec("projects", tables.Projects, "project_id"),
+        TableSpec(
+            "projects",
+            tables.Projects,
+            "project_id",
+            (ForeignKey("parent_id", "projects", "project_id"),),
+        ),
         TableSpec(
             "figures",
             tables.Figures,
@@ -67,6 +72,12 @@ TABLES: dict[str, TableSpec] = {
             "evidence",
             tables.Evidence,
             "evidence_id",
+            (ForeignKey("article_id", "articles", "article_id"),),
+        ),
+        TableSpec(
+            "claims",
+            tables.Claims,
+            "claim_id",
             (ForeignKey("article_id", "articles", "article_id"),),
         ),
     ]

@@ -31,6 +31,8 @@ PATTERN_MESSAGES = {
     codes.URL: "must be an http(s) URL",
     codes.EDTF_TEXT: "must be an EDTF date such as 2018-11-14, 2019-06 or 2019-01/2019-03",
     codes.PARTIES_PATTERN: "must be ';'-joined ISO 3166-1 alpha-2 codes (or SU), e.g. JP;RU",
+    codes.FIELD_NAME: "must be a column name",
+    codes.INFERRED_FIELDS: "must be ';'-joined column names",
 }
 
 
@@ -111,12 +113,79 @@ def check_evidence(
     return violations
 
 
+def check_cross_table(
+    frames: Mapping[str, pd.DataFrame],
+    foreign_keys: Mapping[str, tuple[ForeignKey, ...]],
+    texts: Mapping[str, str] | None = None,
+) -> list[Violation]:
+    """Every rule that spans tables; tables a release does not have are skipped."""
+    violations = check_foreign_keys(frames, foreign_keys) + check_evidence(frames, texts)
+    if "claims" in frames:
+        violations += check_claims(frames)
+    if "kind" in frames["projects"]:
+        violations += check_project_tree(frames["projects"])
+    return violations
+
+
+def check_claims(frames: Mapping[str, pd.DataFrame]) -> list[Violation]:
+    """Each claim is about a record that exists, by an article that quotes that record."""
+    claims, evidence = frames["claims"], frames["evidence"]
+    quoted = set(
+        zip(evidence["record_table"], evidence["record_id"], evidence["article_id"], strict=True)
+    )
+    records = {
+        (table, record_id)
+        for table in codes.CLAIM_TABLES
+        for record_id in frames[table][TABLES[table].primary_key]
+    }
+    violations = []
+    rows = zip(claims["record_table"], claims["record_id"], claims["article_id"], strict=True)
+    for row, (table, record_id, article_id) in zip(claims.index, rows, strict=True):
+        if (table, record_id) not in records:
+            message = f"is about {table} record {record_id!r}, which does not exist"
+            violations.append(Violation("claims", int(row), "record_id", message))
+        elif table == "articles":
+            if record_id != article_id:
+                message = "an article's metadata is claimed by the article itself"
+                violations.append(Violation("claims", int(row), "article_id", message))
+        elif (table, record_id, article_id) not in quoted:
+            message = f"article {article_id!r} has no evidence for {table} record {record_id!r}"
+            violations.append(Violation("claims", int(row), "article_id", message))
+    return violations
+
+
+def check_project_tree(projects: pd.DataFrame) -> list[Violation]:
+    """Plans have no parent; an area belongs to a plan and names its area; a project does not
+    hang under another project."""
+    kinds = dict(zip(projects["project_id"], projects["kind"], strict=True))
+    violations = []
+    for row in projects.itertuples():
+        parent_kind = kinds.get(row.parent_id) if isinstance(row.parent_id, str) else None
+        message = None
+        if row.kind == "plan" and isinstance(row.parent_id, str):
+            message = "a plan has no parent_id"
+        elif row.kind == "area" and parent_kind != "plan":
+            message = "an area's parent_id must be the plan it belongs to"
+        elif row.kind == "project" and parent_kind == "project":
+            message = "a project's parent_id must be a plan or an area, not another project"
+        elif row.parent_id == row.project_id:
+            message = "a record cannot be its own parent"
+        if message:
+            violations.append(Violation("projects", int(row.Index), "parent_id", message))
+        if row.kind == "area" and not isinstance(row.cooperation_area, str):
+            message = "required for an area: which of the eight areas it is"
+            violations.append(Violation("projects", int(row.Index), "cooperation_area", message))
+    return violations
+
+
 def _frame_check_column(check: str) -> str | None:
     """The column a whole-row check is about (date_end for date_end_not_before_start)."""
     if check.endswith("_end_not_before_start"):
         return check.removesuffix("_not_before_start")
     if check == "quote_length_matches_offsets":
         return "quote"
+    if check == "reason_given_exactly_when_inferred":
+        return "reason"
     return None
 
 
@@ -147,6 +216,8 @@ def _message(check: str, value: object) -> str:
         return "the date range ends before it starts"
     if check == "quote_length_matches_offsets":
         return "quote length differs from char_end - char_start"
+    if check == "reason_given_exactly_when_inferred":
+        return "an inferred claim needs a reason, and a stated one has none"
     return f"{shown}fails check {check}"
 
 

@@ -27,7 +27,7 @@ CASES = {
         "    russia_participant: Vladimir Putin\n    summary",
         f"{SUMMIT}:3: japan_participant: required",
     ),
-    "wrong type": (SUMMIT, "value: 25", "value: many", f"{SUMMIT}:53: value: expected a number"),
+    "wrong type": (SUMMIT, "value: 25", "value: many", f"{SUMMIT}:54: value: expected a number"),
     "malformed EDTF date": (
         SUMMIT,
         "date: 2019-01-22\n    status: held",
@@ -38,13 +38,13 @@ CASES = {
         SUMMIT,
         "as_of: 2019-01-22",
         "as_of: 2019-02-30",
-        f"{SUMMIT}:56: as_of: '2019-02-30' is not a valid EDTF date",
+        f"{SUMMIT}:57: as_of: '2019-02-30' is not a valid EDTF date",
     ),
     "end before start": (
         SUMMIT,
-        "date: 2019-06\n",
-        "date: 2019-06/2019-05\n",
-        f"{SUMMIT}:15: date: the date range ends before it starts",
+        "as_of: 2019-01\n",
+        "as_of: 2019-01/2018-12\n",
+        f"{SUMMIT}:66: as_of: the date range ends before it starts",
     ),
     "unknown country code": (
         SUMMIT,
@@ -81,7 +81,7 @@ CASES = {
         FOLLOWUP,
         "  - ref: example-peace-treaty\n",
         "  - id: example-joint-statement\n    name: Copy\n    parties: [JP]\n    status: signed\n",
-        f"{FOLLOWUP}:7: treaty_id: 'example-joint-statement' is used by more than one record",
+        f"{FOLLOWUP}:11: treaty_id: 'example-joint-statement' is used by more than one record",
     ),
     "ref to an id that does not exist": (
         FOLLOWUP,
@@ -125,11 +125,11 @@ CASES = {
         SUMMIT,
         "value: 25",
         "value: .inf",
-        f"{SUMMIT}:53: value: expected a finite number below 2**53, got inf",
+        f"{SUMMIT}:54: value: expected a finite number below 2**53, got inf",
     ),
     "id that YAML reads as a number": (
         SUMMIT,
-        "id: 2019-06-osaka",
+        "id: 2019-06-g20-japan",
         "id: 201906",
         f"{SUMMIT}:14: meeting_id: expected a lowercase slug id, got int 201906: put it in quotes",
     ),
@@ -145,14 +145,14 @@ CASES = {
         "      - Both sides expect a peace treaty one day\n"
         "    events:\n      - ref: example-joint-statement-signed-2019-01-22\n"
         "        evidence: [stands]\n",
-        f"{FOLLOWUP}:11: ref: event 'example-joint-statement-signed-2019-01-22' belongs to treaty "
+        f"{FOLLOWUP}:15: ref: event 'example-joint-statement-signed-2019-01-22' belongs to treaty "
         "'example-joint-statement', not 'example-peace-treaty'",
     ),
     "number too large for the table": (
         SUMMIT,
         "value: 25",
         "value: 1" + "0" * 400,
-        f"{SUMMIT}:53: value: expected a finite number below 2**53, got 100000000000…",
+        f"{SUMMIT}:54: value: expected a finite number below 2**53, got 100000000000…",
     ),
     "control character in YAML": (
         SUMMIT,

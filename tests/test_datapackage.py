@@ -49,3 +49,36 @@ def test_table_schema_describes_every_column(golden_released: Path, name: str) -
     assert [field["name"] for field in resource["schema"]["fields"]] == spec.columns
     assert all(field["description"] for field in resource["schema"]["fields"])
     assert resource["schema"]["primaryKey"] == [spec.primary_key]
+
+
+def test_frictionless_checks_every_declared_foreign_key(tmp_path: Path) -> None:
+    latest = RELEASE_FOLDERS[-1]
+    folder = tmp_path / latest.name
+    shutil.copytree(latest, folder)
+    projects, claims = folder / "projects.csv", folder / "claims.csv"
+    projects.write_bytes(
+        projects.read_bytes().replace(b",eight-point-cooperation-plan,", b",no-plan,", 1)
+    )
+    article = b",tass-2018-11-22-abe-interview,stated,"
+    claims.write_bytes(claims.read_bytes().replace(article, b",no-article,stated,", 1))
+
+    report = validate(str(folder / "datapackage.json"))
+
+    errors = {task.name: {error.type for error in task.errors} for task in report.tasks}
+    assert "foreign-key" in errors["projects"]  # parent_id → projects.project_id
+    assert "foreign-key" in errors["claims"]  # article_id → articles.article_id
+
+
+def test_every_foreign_key_is_declared() -> None:
+    keys = {
+        (name, key["fields"][0], key["reference"]["resource"] or name)
+        for name, spec in TABLES.items()
+        for key in table_schema(spec).get("foreignKeys", [])
+    }
+    assert keys == {
+        ("treaty_events", "treaty_id", "treaties"),
+        ("projects", "parent_id", "projects"),
+        ("figures", "article_id", "articles"),
+        ("evidence", "article_id", "articles"),
+        ("claims", "article_id", "articles"),
+    }

@@ -55,7 +55,7 @@ def dataset_copy(tmp_path: Path) -> Path:
 def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """INVENTED releases 0.1.0 and 0.2.0; only 0.2.0 has a folder, cut down from the real one."""
     dataset = tmp_path_factory.mktemp("tiny") / "dataset"
-    tables = read_release(DATASET / "v1.0.0")
+    tables = read_release(DATASET / f"v{_latest_release()['version']}")
     meetings = tables["meetings"].iloc[[0, 1]].reset_index(drop=True)
     meetings.loc[1, "status"] = "cancelled"
     figures = tables["figures"].iloc[[0, 0, 0]].reset_index(drop=True)
@@ -110,8 +110,8 @@ def test_readme_counts_rows_and_sets_figures_against_records(tiny_dataset: Path)
     readme = render_readme(tiny_dataset)
     assert "**Latest version: 0.2.0**, released 2030-01-02, in [`v0.2.0/`](v0.2.0/)" in readme
     assert "| `meetings` | 2 | meeting of the two countries' leaders" in readme
-    assert "| `projects` | 3 | cooperation project |" in readme
-    assert "| `evidence` | 34 |" in readme
+    assert "| `projects` | 3 | cooperation plan, plan area or project |" in readme
+    assert "| `evidence` | 43 |" in readme
     assert (
         "quotes 7 meetings (`invented-meetings-7`, exact); this release records 1 held meeting "
         "dated up to 2018-11-22."

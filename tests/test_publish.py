@@ -29,7 +29,7 @@ def _replace(project: Path, old: str, new: str) -> None:
 def test_a_second_release_waits_then_fails_clearly(
     released_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _replace(released_project, "city: Osaka", "city: Kyoto")
+    _replace(released_project, "city: Moscow", "city: Kazan")
     monkeypatch.setattr(publish, "LOCK_TIMEOUT_SECONDS", 0.2)
     before = tree_digest(released_project / "dataset")
 
@@ -52,7 +52,7 @@ def test_a_failure_at_any_step_leaves_dataset_as_it_was(
     released_project: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
     shutil.copy(ROOT / "CITATION.cff", released_project / "CITATION.cff")
-    _replace(released_project, "city: Osaka", "city: Kyoto")
+    _replace(released_project, "city: Moscow", "city: Kazan")
     citation = (released_project / "CITATION.cff").read_bytes()
     before = tree_digest(released_project / "dataset")
     monkeypatch.setattr(publish, step, _fail)
@@ -70,7 +70,7 @@ def test_an_unexpected_error_after_the_commit_point_is_rolled_back(
 ) -> None:
     shutil.copy(ROOT / "CITATION.cff", released_project / "CITATION.cff")
     (released_project / "CITATION.cff").write_text("no version line here\n")
-    _replace(released_project, "city: Osaka", "city: Kyoto")
+    _replace(released_project, "city: Moscow", "city: Kazan")
     before = tree_digest(released_project / "dataset")
 
     with pytest.raises(ValueError, match="expected one top-level 'version:' line"):
@@ -80,7 +80,7 @@ def test_an_unexpected_error_after_the_commit_point_is_rolled_back(
 
 
 def test_a_folder_left_by_a_killed_release_is_reported_not_deleted(released_project: Path) -> None:
-    _replace(released_project, "city: Osaka", "city: Kyoto")
+    _replace(released_project, "city: Moscow", "city: Kazan")
     debris = released_project / "dataset" / "v1.0.1"
     debris.mkdir()
     (debris / "meetings.csv").write_text("half written")
@@ -115,10 +115,10 @@ def test_pages_lost_after_the_commit_point_are_restored_by_the_next_run(
 
 def test_a_plan_made_before_another_release_is_refused(released_project: Path) -> None:
     dataset_dir = released_project / "dataset"
-    _replace(released_project, "city: Osaka", "city: Kyoto")
+    _replace(released_project, "city: Moscow", "city: Kazan")
     stale = plan_release(dataset_dir, build_dataset(released_project), "2026-02-01")
     assert stale is not None
-    _replace(released_project, "city: Kyoto", "city: Nara")
+    _replace(released_project, "city: Kazan", "city: Sochi")
     assert run_jrr("release", "--root", str(released_project))[0] == 0
     before = tree_digest(dataset_dir)
 
@@ -148,7 +148,7 @@ def test_unchanged_stages_are_not_rerun(
 
 
 def test_an_unreadable_latest_release_stops_the_next_one_clearly(released_project: Path) -> None:
-    _replace(released_project, "city: Osaka", "city: Kyoto")
+    _replace(released_project, "city: Moscow", "city: Kazan")
     parquet = released_project / "dataset" / "v1.0.0" / "meetings.parquet"
     parquet.write_bytes(parquet.read_bytes()[:50])
     before = tree_digest(released_project / "dataset")

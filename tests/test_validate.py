@@ -88,18 +88,18 @@ def test_unreadable_release_files_are_reported_not_crashed_on(
 def test_a_published_table_that_breaks_its_schema_fails(released_project: Path) -> None:
     folder = released_project / "dataset" / "v1.0.0"
     meetings = folder / "meetings.csv"
-    meetings.write_bytes(meetings.read_bytes().replace(b",planned,", b",postponed,"))
+    meetings.write_bytes(meetings.read_bytes().replace(b",held,", b",postponed,", 1))
     _reseal(folder)
 
     code, _, err = _validate(released_project)
 
     assert code == 1
-    assert "dataset/v1.0.0/meetings.csv:3: status: 'postponed' is not an allowed value" in err
+    assert "dataset/v1.0.0/meetings.csv:2: status: 'postponed' is not an allowed value" in err
 
 
 def test_unreleased_changes_in_raw_fail(released_project: Path) -> None:
     annotation = released_project / "raw" / "annotations" / "example-2019-01-22-summit.yaml"
-    annotation.write_text(annotation.read_text().replace("city: Osaka", "city: Kyoto"))
+    annotation.write_text(annotation.read_text().replace("city: Moscow", "city: Kazan"))
 
     code, _, err = _validate(released_project)
 
@@ -192,3 +192,32 @@ def test_an_undecodable_checksum_file_is_reported(tmp_path: Path) -> None:
 
     assert code == 1
     assert "v1.0.0/SHA256SUMS:1: file: unreadable:" in err
+
+
+def test_cross_table_rules_of_claims_and_projects(golden_released: Path) -> None:
+    from jrr.schemas.io import read_release
+    from jrr.schemas.validation import check_cross_table
+
+    tables = read_release(golden_released / "dataset" / "v1.0.0")
+    foreign_keys = {name: spec.foreign_keys for name, spec in TABLES.items()}
+    assert check_cross_table(tables, foreign_keys) == []
+
+    claims = tables["claims"].copy()
+    row = claims.index[claims["record_id"] == "kamchatka-wind-power"][0]
+    claims.loc[row, "article_id"] = "example-2019-02-01-followup"
+    projects = tables["projects"].copy()
+    projects.loc[0, "kind"] = "area"  # an area must belong to a plan and name its area
+    projects.loc[0, "cooperation_area"] = None
+    broken = tables | {"claims": claims, "projects": projects}
+
+    messages = {(v.table, v.column, v.message) for v in check_cross_table(broken, foreign_keys)}
+    assert messages == {
+        (
+            "claims",
+            "article_id",
+            "article 'example-2019-02-01-followup' has no evidence for projects record "
+            "'kamchatka-wind-power'",
+        ),
+        ("projects", "parent_id", "an area's parent_id must be the plan it belongs to"),
+        ("projects", "cooperation_area", "required for an area: which of the eight areas it is"),
+    }

@@ -10,6 +10,7 @@ from helpers import run_jrr, tree_digest
 from pandera.typing import Series
 
 from jrr.flows.annotations import Selector
+from jrr.flows.claims import claim_id
 from jrr.flows.evidence import evidence_id
 from jrr.schemas import TABLES, TableSpec
 from jrr.schemas.io import read_csv
@@ -18,11 +19,14 @@ from jrr.schemas.tables import Figures, Projects
 SUMMIT = "raw/annotations/example-2019-01-22-summit.yaml"
 SUMMIT_TEXT = "raw/articles/example-2019-01-22-summit.txt"
 SUMMIT_ID = "example-2019-01-22-summit"
+CHANGES_HEADER = "table,record_id,change,previous_id,field,old_value,new_value"
+PROJECT_FIELDS = ["kind", "name", "status"]
 NEW_PROJECT = """  - id: osaka-talks
+    kind: project
     name: Osaka talks
     status: proposed
     evidence:
-      - plan to meet again in Osaka
+      - plan to meet again at the G20 summit
 """
 
 
@@ -77,7 +81,7 @@ def test_versions_follow_the_diff(
         "published v1.1.0"
     )
     new_evidence = evidence_id(
-        "projects", "osaka-talks", SUMMIT_ID, Selector("plan to meet again in Osaka")
+        "projects", "osaka-talks", SUMMIT_ID, Selector("plan to meet again at the G20 summit")
     )
     peace_quote = evidence_id(
         "treaties",
@@ -86,52 +90,67 @@ def test_versions_follow_the_diff(
         Selector("the talks will continue", prefix='Putin said: "'),
     )
     assert _section(project, "1.1.0") == (
-        "## [1.1.0] - 2026-02-01\n\nAdded the Osaka talks.\n\n"
-        "### projects\n\n- Added (1): `osaka-talks`\n\n"
-        f"### evidence\n\n- Added (1): `{new_evidence}`\n"
+        "## [1.1.0] - 2026-02-01\n\nAdded the Osaka talks.\n\n### Added\n\n"
+        "- `projects` (1): `osaka-talks`\n"
+        "- `evidence`: 1 quote added, for projects `osaka-talks` (1)\n"
+        "- `claims`: 3 claims added, for projects `osaka-talks` (3)\n"
     )
+    claim_ids = [claim_id("projects", "osaka-talks", name, SUMMIT_ID) for name in PROJECT_FIELDS]
     assert _changes(project, "1.1.0") == [
-        "table,record_id,change,fields",
-        "projects,osaka-talks,added,",
-        f"evidence,{new_evidence},added,",
+        CHANGES_HEADER,
+        "projects,osaka-talks,added,,,,",
+        f"evidence,{new_evidence},added,,,,",
+        *(f"claims,{claim},added,,,," for claim in sorted(claim_ids)),
     ]
 
     _edit(project, "summary: Agreed to speed up the talks.", "summary: Agreed to speed up talks.")
     text = project / SUMMIT_TEXT  # a correction in the article moves the quotes after it
     text.write_text(text.read_text().replace("Abe said: “the", "Abe then said: “the"))
     assert _release(project, "2026-03-01").startswith("published v1.1.1")
+    old_sha = _cell(project, "1.1.0", "articles", "text_sha256")
     sha = _cell(project, "1.1.1", "articles", "text_sha256")
+    summary_claim = claim_id("meetings", "2019-01-22-moscow", "summary", SUMMIT_ID)
     assert _section(project, "1.1.1") == (
-        f"## [1.1.1] - 2026-03-01\n\n### articles\n\n- Changed `{SUMMIT_ID}`: `text_sha256` "
-        f'"{_cell(project, "1.1.0", "articles", "text_sha256")}" → "{sha}"; `n_chars` 506 → 511\n\n'
-        "### meetings\n\n- Changed `2019-01-22-moscow`: `summary` "
-        '"Agreed to speed up the talks." → "Agreed to speed up talks."\n\n'
-        f"### evidence\n\n- Changed `{peace_quote}`: `char_start` 480 → 485; `char_end` 503 → 508\n"
+        "## [1.1.1] - 2026-03-01\n\n### Changed\n\n"
+        f'- `articles` `{SUMMIT_ID}`: `text_sha256` "{old_sha}" → "{sha}"; `n_chars` 524 → 529\n'
+        '- `meetings` `2019-01-22-moscow`: `summary` "Agreed to speed up the talks." → '
+        f'"Agreed to speed up talks." (per `{SUMMIT_ID}`)\n'
+        "- `evidence`: 1 quote changed, for treaties `example-peace-treaty` (1)\n"
+        "- `claims`: 1 claim changed, for meetings `2019-01-22-moscow` (1)\n"
     )
     assert _changes(project, "1.1.1") == [
-        "table,record_id,change,fields",
-        f"articles,{SUMMIT_ID},changed,text_sha256;n_chars",
-        "meetings,2019-01-22-moscow,changed,summary",
-        f"evidence,{peace_quote},changed,char_start;char_end",
+        CHANGES_HEADER,
+        f"articles,{SUMMIT_ID},changed,,text_sha256,{old_sha},{sha}",
+        f"articles,{SUMMIT_ID},changed,,n_chars,524,529",
+        "meetings,2019-01-22-moscow,changed,,summary,Agreed to speed up the talks.,"
+        "Agreed to speed up talks.",
+        f"evidence,{peace_quote},changed,,char_start,498,503",
+        f"evidence,{peace_quote},changed,,char_end,521,526",
+        f"claims,{summary_claim},changed,,value,Agreed to speed up the talks.,"
+        "Agreed to speed up talks.",
     ]
 
-    monkeypatch.setitem(TABLES, "projects", TableSpec("projects", ProjectsWithBudget, "project_id"))
+    projects = TABLES["projects"]
+    with_budget = TableSpec("projects", ProjectsWithBudget, "project_id", projects.foreign_keys)
+    monkeypatch.setitem(TABLES, "projects", with_budget)
     assert _release(project, "2026-04-01").startswith("published v1.2.0")
     assert _section(project, "1.2.0") == (
-        "## [1.2.0] - 2026-04-01\n\n### Schema\n\n- `projects` column `budget`: column added\n"
+        "## [1.2.0] - 2026-04-01\n\n### Added\n\n- Columns of `projects`: `budget`.\n"
     )
-    assert _changes(project, "1.2.0") == ["table,record_id,change,fields"]
+    assert _changes(project, "1.2.0") == [CHANGES_HEADER]
 
     _edit(project, NEW_PROJECT, "")
     assert _release(project, "2026-05-01").startswith("published v2.0.0")
     assert _section(project, "2.0.0") == (
-        "## [2.0.0] - 2026-05-01\n\n### projects\n\n- Removed (1): `osaka-talks`\n\n"
-        f"### evidence\n\n- Removed (1): `{new_evidence}`\n"
+        "## [2.0.0] - 2026-05-01\n\n### Removed\n\n- `projects` (1): `osaka-talks`\n"
+        "- `evidence`: 1 quote removed, for projects `osaka-talks` (1)\n"
+        "- `claims`: 3 claims removed, for projects `osaka-talks` (3)\n"
     )
     assert _changes(project, "2.0.0") == [
-        "table,record_id,change,fields",
-        "projects,osaka-talks,removed,",
-        f"evidence,{new_evidence},removed,",
+        CHANGES_HEADER,
+        "projects,osaka-talks,removed,,,,",
+        f"evidence,{new_evidence},removed,,,,",
+        *(f"claims,{claim},removed,,,," for claim in sorted(claim_ids)),
     ]
 
     code, out, _ = run_jrr("diff", "1.1.0", "1.1.1", "--root", str(project))
@@ -160,12 +179,17 @@ class ProjectsWithNewDescription(Projects):
         (
             TableSpec("figures", FiguresWithIntegerValues, "figure_id"),
             "2.0.0",
-            "- `figures` column `value`: type changed number → integer",
+            "- Column `figures.value`: type changed number → integer.",
         ),
         (
-            TableSpec("projects", ProjectsWithNewDescription, "project_id"),
+            TableSpec(
+                "projects",
+                ProjectsWithNewDescription,
+                "project_id",
+                TABLES["projects"].foreign_keys,
+            ),
             "1.0.1",
-            "- `projects` column `status`: description or constraints changed",
+            "- Column `projects.status`: description or constraints changed.",
         ),
     ],
     ids=["type change is major", "description change is patch"],
@@ -195,19 +219,28 @@ def test_dry_run_after_an_edit_writes_nothing(released_project: Path) -> None:
     assert code == 0
     assert out.startswith("would publish v1.1.0 (dry run; nothing written)")
     assert "## [1.1.0] - 2026-06-01" in out
-    assert "- Added (1): `osaka-talks`" in out
+    assert "- `projects` (1): `osaka-talks`" in out
     assert tree_digest(released_project / "dataset") == before
 
 
-def test_adding_a_quote_leaves_the_other_quotes_alone(released_project: Path) -> None:
+def test_adding_a_quote_leaves_the_other_quotes_alone(
+    released_project: Path, tmp_path: Path
+) -> None:
     _edit(
         released_project,
         "      - met in Moscow on",
         "      - their 25th meeting\n      - met in Moscow on",
     )
 
-    code, out, _ = run_jrr("diff", "1.0.0", "raw", "--root", str(released_project))
+    changes = tmp_path / "changes.csv"
+    code, out, _ = run_jrr(
+        "diff", "1.0.0", "raw", "--root", str(released_project), "--csv", str(changes)
+    )
 
     added = evidence_id("meetings", "2019-01-22-moscow", SUMMIT_ID, Selector("their 25th meeting"))
     assert code == 0
-    assert out == f"## 1.0.0 → raw (minor)\n\n### evidence\n\n- Added (1): `{added}`\n"
+    assert out == (
+        "## 1.0.0 → raw (minor)\n\n### Added\n\n"
+        "- `evidence`: 1 quote added, for meetings `2019-01-22-moscow` (1)\n"
+    )
+    assert changes.read_text().splitlines() == [CHANGES_HEADER, f"evidence,{added},added,,,,"]
