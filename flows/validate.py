@@ -7,7 +7,13 @@ import pandas as pd
 from jrr.flows.build import Built
 from jrr.flows.problems import Location, Problem
 from jrr.schemas import TABLES
-from jrr.schemas.validation import Violation, check_evidence, check_foreign_keys, validate_frame
+from jrr.schemas.validation import (
+    Violation,
+    check_counts,
+    check_evidence,
+    check_foreign_keys,
+    validate_frame,
+)
 
 
 def validate_built(
@@ -23,6 +29,7 @@ def validate_built(
     foreign_keys = {name: spec.foreign_keys for name, spec in TABLES.items()}
     violations.extend(check_foreign_keys(tables, foreign_keys))
     violations.extend(check_evidence(tables, texts))
+    violations.extend(check_counts(tables))
     problems = [_locate(violation, built.locations) for violation in violations]
     return tables, problems
 

@@ -19,8 +19,10 @@ from jrr.schemas.fields import (
     edtf_end,
     edtf_precision,
     edtf_start,
+    number,
     record_id,
     reference,
+    short_text,
     text,
 )
 
@@ -37,14 +39,14 @@ class Articles(Table):
     """One row per source document."""
 
     article_id: Series[str] = record_id("Article identifier; the file name under raw/articles/.")
-    title: Series[str] = text("Headline, or a descriptive title where the source gives none.")
-    publisher: Series[str] = text("Organisation that published the article.")
+    title: Series[str] = short_text("Headline, or a descriptive title where the source gives none.")
+    publisher: Series[str] = short_text("Organisation that published the article.")
     published_date: Series[Date] = pa.Field(description="Date of publication (ISO 8601).")
     language: Series[str] = code(codes.LANGUAGES, "Language of the text (ISO 639-1).")
     url: Series[str] = pa.Field(
         str_matches=codes.URL, nullable=True, description="Where the article was published."
     )
-    author: Series[str] = text("Author or interviewer named by the source.", nullable=True)
+    author: Series[str] = short_text("Author or interviewer named by the source.", nullable=True)
     notes: Series[str] = text(
         "Caveats about the metadata, e.g. which values were inferred.", nullable=True
     )
@@ -67,13 +69,13 @@ class Meetings(Table):
     date_end: Series[Date] = edtf_end("date")
     date_precision: Series[str] = edtf_precision("date")
     status: Series[str] = code(codes.MEETING_STATUSES, "held, planned or cancelled, per source.")
-    city: Series[str] = text("City of the meeting.", nullable=True)
+    city: Series[str] = short_text("City of the meeting.", nullable=True)
     country: Series[str] = code(
         codes.COUNTRIES, "Country of the meeting (ISO 3166-1 alpha-2).", nullable=True
     )
-    occasion: Series[str] = text("Summit or visit the meeting is part of.", nullable=True)
-    japan_participant: Series[str] = text("Who met for Japan.")
-    russia_participant: Series[str] = text("Who met for Russia.")
+    occasion: Series[str] = short_text("Summit or visit the meeting is part of.", nullable=True)
+    japan_participant: Series[str] = short_text("Who met for Japan.")
+    russia_participant: Series[str] = short_text("Who met for Russia.")
     summary: Series[str] = text("What the meeting was for or agreed.", nullable=True)
 
     @pa.dataframe_check(name="date_end_not_before_start")
@@ -86,7 +88,7 @@ class Treaties(Table):
     """One row per treaty or international agreement, concluded or under negotiation."""
 
     treaty_id: Series[str] = record_id("Treaty identifier.")
-    name: Series[str] = text("Name of the treaty or agreement.")
+    name: Series[str] = short_text("Name of the treaty or agreement.")
     parties: Series[str] = pa.Field(
         str_matches=codes.PARTIES_PATTERN,
         description="Parties, ';'-joined sorted ISO 3166-1 alpha-2 codes (SU for the USSR).",
@@ -122,7 +124,7 @@ class TreatyEvents(Table):
     party: Series[str] = code(
         codes.PARTIES, "Party that acted; empty means all parties.", nullable=True
     )
-    place: Series[str] = text("Where it happened.", nullable=True)
+    place: Series[str] = short_text("Where it happened.", nullable=True)
     description: Series[str] = text("What happened.", nullable=True)
 
     @pa.dataframe_check(name="date_end_not_before_start")
@@ -135,7 +137,7 @@ class Projects(Table):
     """One row per cooperation project."""
 
     project_id: Series[str] = record_id("Project identifier.")
-    name: Series[str] = text("Name of the project or line of cooperation.")
+    name: Series[str] = short_text("Name of the project or line of cooperation.")
     cooperation_area: Series[str] = code(
         codes.COOPERATION_AREAS,
         "Area of the 2016 Eight-Point Cooperation Plan it falls under.",
@@ -143,7 +145,7 @@ class Projects(Table):
     )
     status: Series[str] = code(codes.PROJECT_STATUSES, "Stage as of the latest source.")
     description: Series[str] = text("What the project does.", nullable=True)
-    region: Series[str] = text("Where it takes place.", nullable=True)
+    region: Series[str] = short_text("Where it takes place.", nullable=True)
 
 
 class Figures(Table):
@@ -152,9 +154,9 @@ class Figures(Table):
     figure_id: Series[str] = record_id("Figure identifier.")
     article_id: Series[str] = reference("Article that quotes the figure.", derived=True)
     subject: Series[str] = code(codes.FIGURE_SUBJECTS, "What is counted.")
-    value: Series[float] = pa.Field(description="The number as stated.")
+    value: Series[float] = number("The number as stated.")
     qualifier: Series[str] = code(codes.FIGURE_QUALIFIERS, "exact, about, over or under.")
-    unit: Series[str] = text("Unit of the value.")
+    unit: Series[str] = short_text("Unit of the value.")
     as_of: Series[str] = edtf("When the figure holds (EDTF).")
     as_of_start: Series[Date] = edtf_start("as_of")
     as_of_end: Series[Date] = edtf_end("as_of")

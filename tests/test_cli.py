@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,9 @@ from conftest import ROOT
 from helpers import run_jrr
 
 from jrr.flows.cli import main
+
+RELEASES = json.loads((ROOT / "dataset" / "releases.json").read_text(encoding="utf-8"))["releases"]
+LATEST = RELEASES[-1]["version"]
 
 
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -28,11 +32,11 @@ def test_download_from_a_folder_verifies_every_file(tmp_path: Path) -> None:
     assert code == 0
     assert (
         out
-        == f"{tmp_path}/v1.0.0: 17 files, each verified against its published SHA-256 and size\n"
+        == f"{tmp_path}/v{LATEST}: 17 files, each verified against its published SHA-256 and size\n"
     )
     for name in ["meetings.csv", "meetings.parquet", "SHA256SUMS", "datapackage.json"]:
-        assert (tmp_path / "v1.0.0" / name).read_bytes() == (
-            ROOT / "dataset" / "v1.0.0" / name
+        assert (tmp_path / f"v{LATEST}" / name).read_bytes() == (
+            ROOT / "dataset" / f"v{LATEST}" / name
         ).read_bytes()
 
 
@@ -48,12 +52,13 @@ def test_download_of_an_unknown_version_fails_clearly(tmp_path: Path) -> None:
 def test_diff_of_an_unknown_version_fails_clearly() -> None:
     code, _, err = run_jrr("diff", "0.1.0", "1.0.0", "--root", str(ROOT))
     assert code == 1
-    assert "'0.1.0' is not a published version (v1.0.0), a release folder, or 'raw'" in err
+    published = ", ".join(f"v{release['version']}" for release in RELEASES)
+    assert f"'0.1.0' is not a published version ({published}), a release folder, or 'raw'" in err
 
 
 def test_diff_of_the_latest_release_against_raw_is_empty() -> None:
-    code, out, _ = run_jrr("diff", "1.0.0", "raw", "--root", str(ROOT))
-    assert (code, out) == (0, "1.0.0 → raw: no changes\n")
+    code, out, _ = run_jrr("diff", LATEST, "raw", "--root", str(ROOT))
+    assert (code, out) == (0, f"{LATEST} → raw: no changes\n")
 
 
 def test_data_user_commands_need_no_orchestrator() -> None:
