@@ -53,6 +53,8 @@ def run_release(args: argparse.Namespace) -> int:
         outcome = state.result(raise_on_failure=True)
     except PublishError as error:
         raise CommandError(str(error)) from error
+    for note in outcome.recovered:
+        print(note)
     if outcome.repaired:
         print(f"brought pages derived from releases.json up to date: {', '.join(outcome.repaired)}")
     if outcome.version is None:

@@ -270,9 +270,11 @@ def _table_dictionary(resource: dict[str, Any]) -> list[str]:
 
 
 def _constraint_notes(field: dict[str, Any]) -> list[str]:
-    """Short notes on a field's constraints a reader needs: unique, allowed values."""
+    """Short notes on a field's constraints a reader needs: unique, allowed values, length."""
     constraints = field.get("constraints", {})
     notes = ["Unique."] if constraints.get("unique") else []
+    if "maxLength" in constraints:
+        notes.append(f"At most {constraints['maxLength']:,} characters.")
     allowed = constraints.get("enum", [])
     if 0 < len(allowed) <= MAX_LISTED_VALUES:
         notes.append("One of " + ", ".join(f"`{value}`" for value in allowed) + ".")

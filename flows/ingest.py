@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from jrr.flows.caching import content_digest
 from jrr.flows.problems import Problem
+from jrr.flows.raw_files import ANNOTATIONS_DIR, ARTICLES_DIR, RawFiles, read_raw_files
 from jrr.flows.yaml_lines import Mapping, YamlSyntaxError, load_with_lines
 
-ARTICLES_DIR = Path("raw/articles")
-ANNOTATIONS_DIR = Path("raw/annotations")
+# C0 and C1 control characters and DEL, except tab and newline (CR is gone after normalising).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -49,45 +51,59 @@ class Inputs:
 
 
 def read_inputs(root: Path) -> Inputs:
-    """Read raw/articles and raw/annotations under `root`."""
-    problems: list[Problem] = []
+    """Read raw/articles and raw/annotations under `root`, each file once."""
+    raw = read_raw_files(root)
+    problems = list(raw.problems)
     articles = {}
-    files = [*(root / ARTICLES_DIR).rglob("*"), *(root / ANNOTATIONS_DIR).rglob("*")]
-    digest = content_digest({_display(root, p): p.read_bytes() for p in files if p.is_file()})
-    for text_path in sorted((root / ARTICLES_DIR).glob("*.txt")):
-        article = _read_article(root, text_path, problems)
+    for text_path in raw.in_folder(ARTICLES_DIR, ".txt"):
+        article = _read_article(raw, text_path, problems)
         if article is not None:
             articles[article.article_id] = article
     annotations = []
-    for path in sorted((root / ANNOTATIONS_DIR).glob("*.yaml")):
-        content = _read_yaml_mapping(root, path, problems)
+    for path in raw.in_folder(ANNOTATIONS_DIR, ".yaml"):
+        content = _read_yaml_mapping(raw.data[path], path, problems)
         if content is not None:
-            annotations.append(AnnotationFile(_display(root, path), content))
-    problems.extend(_unread_files(root))
+            annotations.append(AnnotationFile(path, content))
+    problems.extend(_metadata_without_text(raw))
+    # The cache key of every later stage: the bytes read, and what could not be read.
+    reported = "\n".join(str(problem) for problem in sorted(set(problems))).encode()
+    digest = content_digest({**raw.data, "\0problems": reported})
     return Inputs(articles, annotations, problems, digest)
 
 
-def _unread_files(root: Path) -> list[Problem]:
-    """A problem for every file under raw/ that the build would otherwise silently skip."""
-    problems = []
-    texts = {path.stem for path in (root / ARTICLES_DIR).glob("*.txt")}
-    for folder, allowed in ((ARTICLES_DIR, {".txt", ".yaml"}), (ANNOTATIONS_DIR, {".yaml"})):
-        for path in sorted((root / folder).rglob("*")):
-            if path.is_dir():
-                continue
-            if path.parent != root / folder or path.suffix not in allowed:
-                expected = " and ".join(f"<article_id>{suffix}" for suffix in sorted(allowed))
-                message = f"not read: {folder.as_posix()}/ holds only {expected} files"
-                problems.append(Problem(_display(root, path), 1, "file", message))
-            elif folder == ARTICLES_DIR and path.suffix == ".yaml" and path.stem not in texts:
-                message = f"metadata without text: add {folder.as_posix()}/{path.stem}.txt"
-                problems.append(Problem(_display(root, path), 1, "file", message))
-    return problems
+def _metadata_without_text(raw: RawFiles) -> list[Problem]:
+    """A problem for every article metadata file that has no text beside it."""
+    return [
+        Problem(path, 1, "file", f"metadata without text: add {path.removesuffix('.yaml')}.txt")
+        for path in raw.in_folder(ARTICLES_DIR, ".yaml")
+        if path.removesuffix(".yaml") + ".txt" not in raw.present
+    ]
 
 
 def normalise_text(text: str) -> str:
-    """NFC and `\\n` line endings: the text every offset and hash refers to."""
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """The one normalisation of article text (and of YAML before it is parsed).
+
+    A leading byte order mark (U+FEFF) is dropped, CRLF and lone CR line endings become LF,
+    and the result is in Unicode NFC. Every offset, `n_chars` and `text_sha256` refers to the
+    text after this, so inputs that differ only in these respects give identical releases.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def control_character_problem(text: str, display_path: str) -> Problem | None:
+    """A problem naming the first control character other than newline and tab, if any."""
+    match = _CONTROL.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    count = len(_CONTROL.findall(text))
+    more = f" ({count} in the file)" if count > 1 else ""
+    message = (
+        f"control character U+{ord(match.group()):04X} is not allowed in article text{more}: "
+        "only newline and tab are; remove it"
+    )
+    return Problem(display_path, line, "text", message)
 
 
 def decode_utf8(data: bytes, display_path: str) -> tuple[str | None, Problem | None]:
@@ -100,33 +116,35 @@ def decode_utf8(data: bytes, display_path: str) -> tuple[str | None, Problem | N
         return None, Problem(display_path, line, "text", message)
 
 
-def _read_article(root: Path, text_path: Path, problems: list[Problem]) -> Article | None:
-    """Read one article's text and its metadata file."""
-    display = _display(root, text_path)
-    text, problem = decode_utf8(text_path.read_bytes(), display)
+def _read_article(raw: RawFiles, display: str, problems: list[Problem]) -> Article | None:
+    """One article's normalised text and its metadata file."""
+    text, problem = decode_utf8(raw.data[display], display)
+    if text is not None:
+        text = normalise_text(text)
+        problem = control_character_problem(text, display)
     if problem:
         problems.append(problem)
-    metadata_path = text_path.with_suffix(".yaml")
-    if not metadata_path.exists():
-        problems.append(Problem(display, 1, "metadata", f"missing {_display(root, metadata_path)}"))
+    metadata_path = display.removesuffix(".txt") + ".yaml"
+    if metadata_path not in raw.present:
+        problems.append(Problem(display, 1, "metadata", f"missing {metadata_path}"))
         return None
-    metadata = _read_yaml_mapping(root, metadata_path, problems)
-    if text is None or metadata is None:
+    if metadata_path not in raw.data:  # present but not read: its problem is reported
         return None
-    return Article(
-        text_path.stem, normalise_text(text), metadata, display, _display(root, metadata_path)
-    )
+    metadata = _read_yaml_mapping(raw.data[metadata_path], metadata_path, problems)
+    if text is None or problem or metadata is None:
+        return None
+    article_id = Path(display).stem
+    return Article(article_id, text, metadata, display, metadata_path)
 
 
-def _read_yaml_mapping(root: Path, path: Path, problems: list[Problem]) -> Mapping | None:
+def _read_yaml_mapping(data: bytes, display: str, problems: list[Problem]) -> Mapping | None:
     """Parse a YAML file whose top level must be a mapping."""
-    display = _display(root, path)
-    text, problem = decode_utf8(path.read_bytes(), display)
+    text, problem = decode_utf8(data, display)
     if problem:
         problems.append(problem)
         return None
     try:
-        content = load_with_lines(normalise_text(text))
+        content = load_with_lines(normalise_text(text or ""))
     except YamlSyntaxError as error:
         problems.append(Problem(display, error.line, "yaml", f"syntax error: {error}"))
         return None
@@ -134,8 +152,3 @@ def _read_yaml_mapping(root: Path, path: Path, problems: list[Problem]) -> Mappi
         problems.append(Problem(display, 1, "yaml", "the file must hold a mapping of fields"))
         return None
     return content
-
-
-def _display(root: Path, path: Path) -> str:
-    """Path as a person types it: relative to the project root, with `/`."""
-    return path.relative_to(root).as_posix()

@@ -3,7 +3,7 @@
 releases.json is the commit point. The version folder is renamed into place just before it,
 and CHANGELOG.md, README.md, timeline.svg and CITATION.cff are derived from it afterwards,
 so a release interrupted at any point either never happened or can be completed by running
-the release again.
+the release again, which also clears up what the interrupted one left (flows/recovery.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,14 @@ from filelock import FileLock, Timeout
 from jrr.flows.changelog import render_changelog
 from jrr.flows.dataset_readme import update_citation, write_dataset_readme
 from jrr.flows.files import json_bytes, write_atomic, write_if_changed
+from jrr.flows.recovery import (
+    damaged_latest,
+    is_interrupted,
+    remove_staging,
+    same_files,
+    set_aside,
+    unlisted_folders,
+)
 from jrr.flows.release_folder import ReleasePlan, write_release_folder
 from jrr.flows.release_index import DownloadError, parse_index
 
@@ -32,38 +40,78 @@ class PublishError(Exception):
     """A release that could not be published; dataset/ is left as it was."""
 
 
-def publish(dataset_dir: Path, plan: ReleasePlan) -> Path:
-    """Publish `plan` as dataset/v<version>: all or nothing, one release at a time."""
+def publish(dataset_dir: Path, plan: ReleasePlan, notes: list[str] | None = None) -> Path:
+    """Publish `plan` as dataset/v<version>: all or nothing, one release at a time.
+
+    Leftovers of interrupted releases are cleared up first; what was done is added to `notes`.
+    """
+    notes = [] if notes is None else notes
     dataset_dir.mkdir(parents=True, exist_ok=True)
     with release_lock(dataset_dir):
         index = read_index(dataset_dir)
         _check_still_latest(index, plan)
+        check_latest_intact(dataset_dir, index["releases"])
+        notes += remove_staging(dataset_dir)
         target = dataset_dir / f"v{plan.version}"
-        if target.exists():
-            raise PublishError(
-                f"dataset/{target.name} exists but releases.json does not list it: it was left "
-                "by an interrupted release; delete that folder, then run the release again"
-            )
         snapshot = _snapshot(dataset_dir)
         staging = dataset_dir / f".tmp-v{plan.version}-{uuid.uuid4().hex[:8]}"
+        placed: Path | None = None  # the version folder once this release put it in place
         try:
             files = write_release_folder(staging, plan)
+            adopted = _clear_unlisted(dataset_dir, index["releases"], target, files, notes)
             entry = {"version": plan.version, "date": plan.date, "files": files}
             index["releases"].append({**entry, "changelog": plan.changelog_section})
-            os.replace(staging, target)
+            if not adopted:  # an adopted folder stays as found if what follows fails
+                os.replace(staging, target)
+                placed = target
             write_atomic(dataset_dir / INDEX_NAME, json_bytes(index))
             refresh_derived(dataset_dir)
         except OSError as error:
-            _restore(dataset_dir, snapshot, target)
+            _restore(dataset_dir, snapshot, placed)
             raise PublishError(
                 f"could not write the release ({error}); dataset/ is unchanged"
             ) from error
         except BaseException:
-            _restore(dataset_dir, snapshot, target)
+            _restore(dataset_dir, snapshot, placed)
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def check_latest_intact(dataset_dir: Path, releases: list[dict[str, Any]]) -> None:
+    """Refuse to diff against or publish on top of a latest release failing its checksums."""
+    problem = damaged_latest(dataset_dir, releases)
+    if problem:
+        raise PublishError(problem)
+
+
+def _clear_unlisted(
+    dataset_dir: Path,
+    releases: list[dict[str, Any]],
+    target: Path | None,
+    files: list[dict[str, Any]],
+    notes: list[str],
+) -> bool:
+    """Adopt an interrupted release's folder that holds exactly `files`; set the others aside.
+
+    True if `target` was adopted. An unlisted folder no release could have been writing is
+    refused: it needs a person.
+    """
+    adopted = False
+    for folder in unlisted_folders(dataset_dir, releases):
+        if not is_interrupted(folder, releases):
+            raise PublishError(
+                f"dataset/{folder.name} is not listed in releases.json and is not newer than "
+                "the latest release: restore releases.json from version control, or move the "
+                "folder away, then run the release again"
+            )
+        if folder == target and same_files(folder, files):
+            notes.append(f"adopted dataset/{folder.name}, left complete by an interrupted release")
+            adopted = True
+        else:
+            notes.append(set_aside(folder, dataset_dir))
+    return adopted
 
 
 def refresh_derived(dataset_dir: Path) -> list[str]:
@@ -79,9 +127,17 @@ def refresh_derived(dataset_dir: Path) -> list[str]:
     return [name for name in DERIVED if _read(dataset_dir / name) != before[name]]
 
 
-def repair_derived(dataset_dir: Path) -> list[str]:
-    """Refresh the derived pages under the release lock; the names of those that changed."""
+def repair_derived(dataset_dir: Path, notes: list[str] | None = None) -> list[str]:
+    """Clear up after an interrupted release and refresh the derived pages, under the lock.
+
+    Returns the names of the pages that changed; what was cleared up is added to `notes`.
+    """
+    notes = [] if notes is None else notes
     with release_lock(dataset_dir):
+        releases = read_index(dataset_dir)["releases"]
+        check_latest_intact(dataset_dir, releases)
+        notes += remove_staging(dataset_dir)
+        _clear_unlisted(dataset_dir, releases, None, [], notes)
         return refresh_derived(dataset_dir)
 
 
@@ -132,9 +188,10 @@ def _snapshot(dataset_dir: Path) -> dict[str, bytes | None]:
     return {name: _read(dataset_dir / name) for name in [INDEX_NAME, *DERIVED]}
 
 
-def _restore(dataset_dir: Path, snapshot: dict[str, bytes | None], target: Path) -> None:
-    """Undo a failed release: remove its folder, put every rewritten file back."""
-    shutil.rmtree(target, ignore_errors=True)
+def _restore(dataset_dir: Path, snapshot: dict[str, bytes | None], target: Path | None) -> None:
+    """Undo a failed release: remove the folder it placed, put every rewritten file back."""
+    if target is not None:
+        shutil.rmtree(target, ignore_errors=True)
     for name, data in snapshot.items():
         path = dataset_dir / name
         if data is None:

@@ -34,6 +34,7 @@ class ReleaseOutcome:
     changelog_section: str | None
     published: Path | None
     repaired: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)  # leftovers of interrupted releases
 
 
 @task(name="ingest")
@@ -69,15 +70,17 @@ def plan_task(
 
 
 @task(name="publish")
-def publish_task(dataset_dir: Path, plan: ReleasePlan) -> Path:
-    """Write the release folder atomically and record it."""
-    return publish(dataset_dir, plan)
+def publish_task(dataset_dir: Path, plan: ReleasePlan) -> tuple[Path, list[str]]:
+    """Write the release folder atomically and record it; what was cleared up on the way."""
+    notes: list[str] = []
+    return publish(dataset_dir, plan, notes), notes
 
 
 @task(name="repair-derived-pages")
-def repair_task(dataset_dir: Path) -> list[str]:
-    """Complete an interrupted release: bring the pages derived from releases.json up to date."""
-    return repair_derived(dataset_dir)
+def repair_task(dataset_dir: Path) -> tuple[list[str], list[str]]:
+    """Complete an interrupted release: clear up its leftovers, refresh the derived pages."""
+    notes: list[str] = []
+    return repair_derived(dataset_dir, notes), notes
 
 
 @flow(name="release")
@@ -101,14 +104,14 @@ def release_flow(
     plan = plan_task(dataset_dir, dataset, date or dt.date.today().isoformat(), note)
     latest = latest_version(dataset_dir)
     if plan is None:
-        repaired = [] if dry_run else repair_task(dataset_dir)
+        repaired, notes = ([], []) if dry_run else repair_task(dataset_dir)
         create_markdown_artifact(
             f"Nothing changed since v{latest}: no release.", key="changelog-section"
         )
-        return ReleaseOutcome(None, latest, None, None, repaired)
+        return ReleaseOutcome(None, latest, None, None, repaired, notes)
     create_markdown_artifact(plan.changelog_section, key="changelog-section")
-    published = None if dry_run else publish_task(dataset_dir, plan)
-    return ReleaseOutcome(plan.version, latest, plan.changelog_section, published)
+    published, notes = (None, []) if dry_run else publish_task(dataset_dir, plan)
+    return ReleaseOutcome(plan.version, latest, plan.changelog_section, published, [], notes)
 
 
 def _report_problems(error: InputError) -> None:

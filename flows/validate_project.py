@@ -11,7 +11,8 @@ from jrr.flows.dataset_readme import render_readme, render_timeline_svg
 from jrr.flows.pipeline import Dataset, build_dataset
 from jrr.flows.problems import InputError, Problem
 from jrr.flows.publish import PublishError, read_index
-from jrr.flows.validate_release import shown, validate_release
+from jrr.flows.recovery import leftover_problems
+from jrr.flows.validate_release import validate_release
 from jrr.flows.versioning import rebuild_differences
 
 RUN_RELEASE = "run make release"
@@ -28,7 +29,7 @@ def validate_project(root: Path) -> list[Problem]:
     for release in releases:
         folder = dataset_dir / f"v{release['version']}"
         problems += validate_release(folder, release["files"], root)
-    problems += _unlisted_folders(dataset_dir, releases, root)
+    problems += leftover_problems(dataset_dir, releases)
     if not problems and releases:
         problems += _stale_pages(dataset_dir, releases)
     if not problems and dataset is not None:
@@ -42,18 +43,6 @@ def _build(root: Path) -> tuple[Dataset | None, list[Problem]]:
         return build_dataset(root), []
     except InputError as error:
         return None, list(error.problems)
-
-
-def _unlisted_folders(
-    dataset_dir: Path, releases: list[dict[str, Any]], root: Path
-) -> list[Problem]:
-    """Version folders that releases.json does not list (left by an interrupted release)."""
-    listed = {f"v{release['version']}" for release in releases}
-    return [
-        Problem(shown(folder, root), 1, "folder", "not listed in dataset/releases.json")
-        for folder in sorted(dataset_dir.glob("v*"))
-        if folder.is_dir() and folder.name not in listed
-    ]
 
 
 def _stale_pages(dataset_dir: Path, releases: list[dict[str, Any]]) -> list[Problem]:

@@ -62,20 +62,23 @@ def check_files(folder: Path, entries: list[dict[str, Any]], root: Path) -> list
     listed = {entry["path"] for entry in entries}
     for entry in entries:
         path = folder / entry["path"]
-        if not path.is_file():
-            problems.append(Problem(shown(path, root), 1, "file", "missing: restore the file"))
+        restore = f"restore it (git checkout -- {shown(path, root)}) or download the release again"
+        if not path.is_file() or path.is_symlink():
+            problems.append(Problem(shown(path, root), 1, "file", f"missing: {restore}"))
             continue
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if digest != entry["sha256"] or ("bytes" in entry and len(data) != entry["bytes"]):
             message = (
                 f"sha256 {digest} ({len(data)} bytes) differs from the published "
-                f"{entry['sha256']}: published releases are immutable; restore the file"
+                f"{entry['sha256']}: published releases are immutable; {restore}"
             )
             problems.append(Problem(shown(path, root), 1, "file", message))
     for path in sorted(folder.iterdir()):
         if path.name not in listed and path.name != SUMS_NAME:
-            problems.append(Problem(shown(path, root), 1, "file", "not part of the release"))
+            problems.append(
+                Problem(shown(path, root), 1, "file", "not part of the release: remove it")
+            )
     return problems
 
 

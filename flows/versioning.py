@@ -8,7 +8,7 @@ from pathlib import Path
 from jrr.flows.changelog import render_section
 from jrr.flows.diff import Diff, diff_versions, next_version
 from jrr.flows.pipeline import Dataset
-from jrr.flows.publish import PublishError, read_index
+from jrr.flows.publish import PublishError, check_latest_intact, read_index
 from jrr.flows.release_folder import ReleasePlan, read_codebook, write_release_folder
 from jrr.schemas.datapackage import current_table_schemas
 from jrr.schemas.io import read_csv, read_datapackage, read_release, table_schemas
@@ -22,8 +22,10 @@ def latest_version(dataset_dir: Path) -> str | None:
 
 def diff_against_latest(dataset_dir: Path, dataset: Dataset) -> tuple[str | None, Diff]:
     """The latest version and the diff from it to `dataset`."""
-    latest = latest_version(dataset_dir)
+    releases = read_index(dataset_dir)["releases"]
+    latest = releases[-1]["version"] if releases else None
     new_schemas = current_table_schemas()
+    check_latest_intact(dataset_dir, releases)
     if latest is None:
         return None, diff_versions({}, {}, dataset.tables, new_schemas)
     folder = dataset_dir / f"v{latest}"

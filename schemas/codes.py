@@ -4,18 +4,34 @@ from __future__ import annotations
 
 import pycountry
 
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-# Free text must not start with a character a spreadsheet would run as a formula.
-FREE_TEXT = r"^[^=+\-@][\s\S]*$"
-SHA256_HEX = r"^[0-9a-f]{64}$"
-URL = r"^https?://\S+$"
-EDTF_TEXT = r"^[0-9X./?~%\-]+$"
+# Every pattern is anchored `^…\Z` and so matches the whole value: `$` would also match
+# before a trailing newline, letting "an-id\n" through. tests/test_schemas_hostile.py checks it.
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*\Z"
+# C0 and C1 control characters and DEL, except tab and newline, as a character-class range.
+CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
+# Free text has no control characters and does not start like a spreadsheet formula.
+FREE_TEXT = rf"^[^=+\-@{CONTROL_CHARACTERS}][^{CONTROL_CHARACTERS}]*\Z"
+SHA256_HEX = r"^[0-9a-f]{64}\Z"
+URL = rf"^https?://[^\s{CONTROL_CHARACTERS}]+\Z"
+EDTF_TEXT = r"^[0-9X./?~%\-]+\Z"
+
+
+def unanchored(pattern: str) -> str:
+    """A pattern without its `^` and `\\Z` (or `$`): how Table Schema writes it."""
+    return pattern.removeprefix("^").removesuffix("\\Z").removesuffix("$")
+
+
+# Longest free text, in characters: names, titles, places and units; summaries and quotes.
+SHORT_TEXT_MAX = 300
+LONG_TEXT_MAX = 2000
+# The largest magnitude a float64 holds exactly; also keeps NaN and infinity out.
+LARGEST_NUMBER = 2**53
 
 COUNTRIES = sorted(country.alpha_2 for country in pycountry.countries)
 # Treaty parties also include states that no longer exist; SU is the USSR (ISO 3166-3 SUHH).
 PARTIES = sorted([*COUNTRIES, "SU"])
 _PARTY = "(?:" + "|".join(PARTIES) + ")"
-PARTIES_PATTERN = f"^{_PARTY}(?:;{_PARTY})*$"
+PARTIES_PATTERN = f"^{_PARTY}(?:;{_PARTY})*\\Z"
 LANGUAGES = sorted(
     language.alpha_2 for language in pycountry.languages if hasattr(language, "alpha_2")
 )
@@ -59,6 +75,8 @@ UPDATABLE_FIELDS = {
     "projects": ["status", "region"],
     "figures": [],
 }
-FIELD_NAME = r"^[a-z][a-z0-9_]*$"
-INFERRED_FIELDS = r"^[a-z][a-z0-9_]*(;[a-z][a-z0-9_]*)*$"
+FIELD_NAME = r"^[a-z][a-z0-9_]*\Z"
+INFERRED_FIELDS = r"^[a-z][a-z0-9_]*(;[a-z][a-z0-9_]*)*\Z"
 FIGURE_SUBJECTS = ["meetings", "treaties", "treaty_events", "projects", "other"]
+# Subjects whose figures count records of that kind, so their value cannot be negative.
+COUNT_SUBJECTS = ["meetings", "treaties", "treaty_events", "projects"]

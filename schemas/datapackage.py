@@ -8,6 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
+from jrr.schemas import codes
 from jrr.schemas.registry import TABLES, TableSpec
 
 _TYPES = {
@@ -73,8 +74,8 @@ def _field(name: str, column: pa.Column) -> dict[str, Any]:
 def _constraint(name: str, statistics: dict[str, Any]) -> dict[str, Any]:
     """The Table Schema constraint for one pandera check."""
     if name == "str_matches":
-        # Table Schema patterns match the whole value, so the model's ^ and $ are implied.
-        return {"pattern": statistics["pattern"].removeprefix("^").removesuffix("$")}
+        # Table Schema patterns match the whole value, so the model's ^ and \Z are implied.
+        return {"pattern": codes.unanchored(statistics["pattern"])}
     if name == "isin":
         return {"enum": sorted(statistics["allowed_values"])}
     if name == "greater_than_or_equal_to":
@@ -97,15 +98,20 @@ def pandera_schema(name: str, schema: dict[str, Any]) -> pa.DataFrameSchema:
         constraints = field.get("constraints", {})
         checks = []
         if "pattern" in constraints:
-            checks.append(pa.Check.str_matches(f"^(?:{constraints['pattern']})$"))
+            # \Z, not $: the whole value must match (also for patterns of older releases).
+            checks.append(pa.Check.str_matches(f"^(?:{constraints['pattern']})\\Z"))
         if "enum" in constraints:
             checks.append(pa.Check.isin(constraints["enum"]))
         if "minimum" in constraints:
             checks.append(pa.Check.ge(constraints["minimum"]))
         if "maximum" in constraints:
             checks.append(pa.Check.le(constraints["maximum"]))
-        if "minLength" in constraints:
-            checks.append(pa.Check.str_length(min_value=constraints["minLength"]))
+        if "minLength" in constraints or "maxLength" in constraints:
+            checks.append(
+                pa.Check.str_length(
+                    min_value=constraints.get("minLength"), max_value=constraints.get("maxLength")
+                )
+            )
         columns[field["name"]] = pa.Column(
             _DTYPES[field["type"]],
             parsers=pa.Parser(_booleans_from_text) if field["type"] == "boolean" else None,

@@ -28,14 +28,24 @@ def reference(description: str, derived: bool = False) -> Any:
     )
 
 
-def text(description: str, nullable: bool = False) -> Any:
-    """Free text: non-empty and never starting like a spreadsheet formula."""
+def text(description: str, nullable: bool = False, max_length: int = codes.LONG_TEXT_MAX) -> Any:
+    """Free text: 1 to `max_length` characters, no control characters, no formula start."""
     return pa.Field(
         str_matches=codes.FREE_TEXT,
-        str_length={"min_value": 1},
+        str_length={"min_value": 1, "max_value": max_length},
         nullable=nullable,
         description=description,
     )
+
+
+def short_text(description: str, nullable: bool = False) -> Any:
+    """Free text that names something (a title, person, place or unit): at most a line or two."""
+    return text(description, nullable, codes.SHORT_TEXT_MAX)
+
+
+def number(description: str) -> Any:
+    """A finite number a float64 holds exactly: never NaN or infinite."""
+    return pa.Field(ge=-codes.LARGEST_NUMBER, le=codes.LARGEST_NUMBER, description=description)
 
 
 def code(values: list[str], description: str, nullable: bool = False) -> Any:

@@ -21,10 +21,12 @@ from jrr.schemas.fields import (
     edtf_start,
     inferred,
     n_sources,
+    number,
     quote,
     record_id,
     reference,
     reported,
+    short_text,
     text,
 )
 
@@ -41,14 +43,14 @@ class Articles(Table):
     """One row per source document."""
 
     article_id: Series[str] = record_id("Article identifier; the file name under raw/articles/.")
-    title: Series[str] = text("Headline, or a descriptive title where the source gives none.")
-    publisher: Series[str] = text("Organisation that published the article.")
+    title: Series[str] = short_text("Headline, or a descriptive title where the source gives none.")
+    publisher: Series[str] = short_text("Organisation that published the article.")
     published_date: Series[Date] = pa.Field(description="Date of publication (ISO 8601).")
     language: Series[str] = code(codes.LANGUAGES, "Language of the text (ISO 639-1).")
     url: Series[str] = pa.Field(
         str_matches=codes.URL, nullable=True, description="Where the article was published."
     )
-    author: Series[str] = text(
+    author: Series[str] = short_text(
         "Author named by the source; for an interview, the interviewer.", nullable=True
     )
     notes: Series[str] = text(
@@ -74,13 +76,13 @@ class Meetings(Table):
     date_end: Series[Date] = edtf_end("date")
     date_precision: Series[str] = edtf_precision("date")
     status: Series[str] = code(codes.MEETING_STATUSES, "held, planned or cancelled, per source.")
-    city: Series[str] = text("City of the meeting.", nullable=True)
+    city: Series[str] = short_text("City of the meeting.", nullable=True)
     country: Series[str] = code(
         codes.COUNTRIES, "Country of the meeting (ISO 3166-1 alpha-2).", nullable=True
     )
-    occasion: Series[str] = text("Summit or visit the meeting is part of.", nullable=True)
-    japan_participant: Series[str] = text("Who met for Japan.")
-    russia_participant: Series[str] = text("Who met for Russia.")
+    occasion: Series[str] = short_text("Summit or visit the meeting is part of.", nullable=True)
+    japan_participant: Series[str] = short_text("Who met for Japan.")
+    russia_participant: Series[str] = short_text("Who met for Russia.")
     summary: Series[str] = text("What the meeting was for or agreed.", nullable=True)
     inferred: Series[str] = inferred()
     n_sources: Series[int] = n_sources()
@@ -97,7 +99,7 @@ class Treaties(Table):
     """One row per treaty or international agreement, concluded or under negotiation."""
 
     treaty_id: Series[str] = record_id("Treaty identifier.")
-    name: Series[str] = text("Name of the treaty or agreement.")
+    name: Series[str] = short_text("Name of the treaty or agreement.")
     parties: Series[str] = pa.Field(
         str_matches=codes.PARTIES_PATTERN,
         description="Parties, ';'-joined sorted ISO 3166-1 alpha-2 codes (SU for the USSR).",
@@ -149,14 +151,14 @@ class TreatyEvents(Table):
         "Kind of milestone; `withdrawn` is a party leaving the whole treaty, `repudiated` a party "
         "disowning the part named in `scope`.",
     )
-    scope: Series[str] = text(
+    scope: Series[str] = short_text(
         "The part of the treaty concerned, e.g. `Article 9`; empty means the whole treaty.",
         nullable=True,
     )
     party: Series[str] = code(
         codes.PARTIES, "Party that acted; empty means all parties.", nullable=True
     )
-    place: Series[str] = text("Where it happened.", nullable=True)
+    place: Series[str] = short_text("Where it happened.", nullable=True)
     description: Series[str] = text("What happened.", nullable=True)
     inferred: Series[str] = inferred()
     n_sources: Series[int] = n_sources()
@@ -182,7 +184,7 @@ class Projects(Table):
         nullable=True,
         description="The plan an area belongs to, or the plan or area a project belongs to.",
     )
-    name: Series[str] = text("Name of the plan, area or project.")
+    name: Series[str] = short_text("Name of the plan, area or project.")
     cooperation_area: Series[str] = code(
         codes.COOPERATION_AREAS,
         "Area of the 2016 Eight-Point Cooperation Plan it falls under.",
@@ -190,7 +192,7 @@ class Projects(Table):
     )
     status: Series[str] = code(codes.PROJECT_STATUSES, "Stage as of the latest source.")
     description: Series[str] = text("What it is or does.", nullable=True)
-    region: Series[str] = text("Where it takes place.", nullable=True)
+    region: Series[str] = short_text("Where it takes place.", nullable=True)
     inferred: Series[str] = inferred()
     n_sources: Series[int] = n_sources()
     first_reported: Series[Date] = reported("earliest")
@@ -203,10 +205,10 @@ class Figures(Table):
     figure_id: Series[str] = record_id("Figure identifier.")
     article_id: Series[str] = reference("Article that quotes the figure.", derived=True)
     subject: Series[str] = code(codes.FIGURE_SUBJECTS, "What is counted.")
-    value: Series[float] = pa.Field(description="The number as stated.")
+    value: Series[float] = number("The number as stated.")
     qualifier: Series[str] = code(codes.FIGURE_QUALIFIERS, "exact, about, over or under.")
-    unit: Series[str] = text("Unit of the value.")
-    claimant: Series[str] = text(
+    unit: Series[str] = short_text("Unit of the value.")
+    claimant: Series[str] = short_text(
         "Who states the figure; empty means the article itself.", nullable=True
     )
     as_of: Series[str] = edtf("The date the figure describes (EDTF).")

@@ -24,6 +24,7 @@ class Violation:
     message: str
 
 
+# By pattern without anchors, so that patterns read back from a datapackage.json match too.
 PATTERN_MESSAGES = {
     codes.SLUG: "must be a lowercase slug of letters, digits and single hyphens, e.g. abe-putin-1",
     codes.FREE_TEXT: "must not start with =, +, - or @ (a spreadsheet would run it as a formula)",
@@ -34,6 +35,9 @@ PATTERN_MESSAGES = {
     codes.FIELD_NAME: "must be a column name",
     codes.INFERRED_FIELDS: "must be ';'-joined column names",
 }
+PATTERN_MESSAGES = {codes.unanchored(pattern): text for pattern, text in PATTERN_MESSAGES.items()}
+_CONTROL = re.compile(f"[{codes.CONTROL_CHARACTERS}]")
+SHOWN_CHARACTERS = 60  # a failing value is quoted up to this many characters
 
 
 def validate_frame(
@@ -46,6 +50,12 @@ def validate_frame(
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
     cases = cases.drop_duplicates(subset=["check", "index", "column"])
+    # A check that raised (e.g. `>=` on text) in a column that could not be coerced: the
+    # coercion failure already names each bad value.
+    checks = cases["check"].astype(str)
+    uncoerced = set(cases.loc[checks.str.startswith("coerce_dtype("), "column"])
+    raised = cases["failure_case"].astype(str).str.match(r"^[A-Za-z]+Error\(")
+    cases = cases[~(raised & cases["index"].isna() & cases["column"].isin(uncoerced))]
     seen_frame_checks: set[tuple[str, object]] = set()
     violations = []
     for case in cases.itertuples(index=False):
@@ -120,6 +130,7 @@ def check_cross_table(
 ) -> list[Violation]:
     """Every rule that spans tables; tables a release does not have are skipped."""
     violations = check_foreign_keys(frames, foreign_keys) + check_evidence(frames, texts)
+    violations += check_counts(frames)
     if "claims" in frames:
         violations += check_claims(frames)
     if "kind" in frames["projects"]:
@@ -178,6 +189,22 @@ def check_project_tree(projects: pd.DataFrame) -> list[Violation]:
     return violations
 
 
+def check_counts(frames: Mapping[str, pd.DataFrame]) -> list[Violation]:
+    """A figure that counts records (of meetings, treaties, events, projects) is not negative."""
+    figures = frames.get("figures")
+    if figures is None or not {"subject", "value"} <= set(figures.columns):
+        return []
+    violations = []
+    for row, subject, value in zip(
+        figures.index, figures["subject"], figures["value"], strict=True
+    ):
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if subject in codes.COUNT_SUBJECTS and is_number and value < 0:
+            message = f"{value:g} is negative, but it counts {subject}: a count is 0 or more"
+            violations.append(Violation("figures", int(row), "value", message))
+    return violations
+
+
 def _frame_check_column(check: str) -> str | None:
     """The column a whole-row check is about (date_end for date_end_not_before_start)."""
     if check.endswith("_end_not_before_start"):
@@ -196,20 +223,24 @@ def _quote_differs(text: str, row: Any) -> bool:
 
 def _message(check: str, value: object) -> str:
     """A message a person can act on for one pandera failure case."""
-    shown = "" if pd.isna(value) else f"{value!r} "
+    shown = "" if pd.isna(value) else f"{_shown(value)} "
     if check == "not_nullable":
         return "required: missing or empty"
     if check in ("field_uniqueness", "unique"):
         return f"{shown}is used by more than one record; ids must be unique"
     if check.startswith("str_matches("):
         pattern = re.sub(r"^str_matches\('(.*)'\)$", r"\1", check).replace("\\\\", "\\")
-        return shown + PATTERN_MESSAGES.get(pattern, f"does not match {pattern}")
+        return shown + _pattern_message(_core_pattern(pattern), value)
     if check.startswith("isin("):
         allowed = eval_list(check)
         listed = ", ".join(allowed) if len(allowed) <= 10 else "see the data dictionary"
         return f"{shown}is not an allowed value ({listed})"
     if check.startswith("str_length("):
-        return "must not be empty"
+        return _length_message(check, value)
+    if check.startswith(("greater_than_or_equal_to(", "less_than_or_equal_to(")):
+        bound = check.split("(", 1)[1].rstrip(")")
+        relation = "at least" if check.startswith("greater") else "at most"
+        return f"{shown}must be a number {relation} {bound}"
     if check.startswith(("coerce_dtype(", "dtype(")):
         return f"{shown}has the wrong type: {check}"
     if check.endswith("_end_not_before_start"):
@@ -219,6 +250,39 @@ def _message(check: str, value: object) -> str:
     if check == "reason_given_exactly_when_inferred":
         return "an inferred claim needs a reason, and a stated one has none"
     return f"{shown}fails check {check}"
+
+
+def _core_pattern(pattern: str) -> str:
+    """A check's pattern without anchors, nor the ^(?:…)\\Z wrapper of a read-back pattern."""
+    core = codes.unanchored(pattern)
+    wrapped = pattern.startswith("^(?:") and pattern.endswith(")\\Z")
+    return core[3:-1] if wrapped and core in {f"(?:{p})" for p in PATTERN_MESSAGES} else core
+
+
+def _pattern_message(pattern: str, value: object) -> str:
+    """Why a value does not match a pattern: a control character, or what the pattern wants."""
+    allowed = "\n\t" if pattern == codes.unanchored(codes.FREE_TEXT) else ""
+    if isinstance(value, str):
+        for character in value:
+            if (_CONTROL.match(character) or character in "\n\t") and character not in allowed:
+                return f"contains the control character U+{ord(character):04X}: remove it"
+    return PATTERN_MESSAGES.get(pattern, f"does not match {pattern}")
+
+
+def _length_message(check: str, value: object) -> str:
+    """Why text is too short or too long; str_length(1, 300) names the bounds."""
+    bounds = [int(number) for number in re.findall(r"[0-9]+", check)]
+    length = len(value) if isinstance(value, str) else 0
+    if length == 0 or len(bounds) < 2:
+        return "must not be empty"
+    return f"is {length:,} characters long; at most {bounds[-1]:,} are allowed: shorten it"
+
+
+def _shown(value: object) -> str:
+    """A failing value as quoted in a message, cut short if long."""
+    if isinstance(value, str) and len(value) > SHOWN_CHARACTERS:
+        return repr(value[:SHOWN_CHARACTERS]) + "…"
+    return repr(value)
 
 
 def eval_list(check: str) -> list[str]:

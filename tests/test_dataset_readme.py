@@ -137,7 +137,10 @@ def test_data_dictionary_comes_from_the_datapackage(tiny_dataset: Path) -> None:
     readme = render_readme(tiny_dataset)
     meetings = readme[readme.index("### `meetings`") : readme.index("### `treaties`")]
     assert "| `status` | string | yes | held, planned or cancelled, per source. One of" in meetings
-    assert "| `city` | string | no | City of the meeting. |" in meetings
+    assert "| `city` | string | no | City of the meeting. At most 300 characters. |" in meetings
+    assert (
+        "| `summary` | string | no | What the meeting was for or agreed. At most 2,000" in meetings
+    )
     assert "| `date_start` | date | yes |" in meetings
     events = readme[readme.index("### `treaty_events`") :]
     assert "Foreign key: `treaty_id` → `treaties.treaty_id`." in events

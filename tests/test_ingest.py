@@ -14,6 +14,8 @@ from jrr.flows.yaml_lines import Mapping, Sequence, YamlSyntaxError, load_with_l
         ("a\r\nb\rc\n", "a\nb\nc\n"),
         ("Tokyo\u2019s", "Tokyo\u2019s"),
         ("e\u0301", "\u00e9"),  # decomposed é becomes one code point (NFC)
+        ("\ufeffa\r\nb", "a\nb"),  # a byte order mark is dropped
+        ("a\ufeffb", "a\ufeffb"),  # only at the start: elsewhere it is text
     ],
 )
 def test_text_is_normalised(raw: str, expected: str) -> None:

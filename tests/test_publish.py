@@ -79,20 +79,24 @@ def test_an_unexpected_error_after_the_commit_point_is_rolled_back(
     assert tree_digest(released_project / "dataset") == before
 
 
-def test_a_folder_left_by_a_killed_release_is_reported_not_deleted(released_project: Path) -> None:
+def test_a_half_written_folder_of_a_killed_release_is_set_aside_not_deleted(
+    released_project: Path,
+) -> None:
     _replace(released_project, "city: Moscow", "city: Kazan")
     debris = released_project / "dataset" / "v1.0.1"
     debris.mkdir()
     (debris / "meetings.csv").write_text("half written")
-    before = tree_digest(released_project / "dataset")
-
-    code, _, err = run_jrr("release", "--root", str(released_project))
-
-    assert code == 1
-    assert "dataset/v1.0.1 exists but releases.json does not list it" in err
-    assert tree_digest(released_project / "dataset") == before
     _, _, err = run_jrr("validate", "--root", str(released_project))
-    assert "dataset/v1.0.1:1: folder: not listed in dataset/releases.json" in err
+    assert "dataset/v1.0.1:1: folder: not listed in dataset/releases.json: left by an " in err
+
+    code, out, _ = run_jrr("release", "--root", str(released_project))
+
+    assert code == 0
+    assert "moved dataset/v1.0.1 to .jrr/interrupted/v1.0.1-1" in out
+    kept = released_project / ".jrr" / "interrupted" / "v1.0.1-1" / "meetings.csv"
+    assert kept.read_text() == "half written"
+    assert (released_project / "dataset" / "v1.0.1" / "SHA256SUMS").exists()
+    assert run_jrr("validate", "--root", str(released_project))[0] == 0
 
 
 def test_pages_lost_after_the_commit_point_are_restored_by_the_next_run(
@@ -147,7 +151,7 @@ def test_unchanged_stages_are_not_rerun(
     assert calls == ["build", "build"]
 
 
-def test_an_unreadable_latest_release_stops_the_next_one_clearly(released_project: Path) -> None:
+def test_a_truncated_latest_release_stops_the_next_one_clearly(released_project: Path) -> None:
     _replace(released_project, "city: Moscow", "city: Kazan")
     parquet = released_project / "dataset" / "v1.0.0" / "meetings.parquet"
     parquet.write_bytes(parquet.read_bytes()[:50])
@@ -156,6 +160,7 @@ def test_an_unreadable_latest_release_stops_the_next_one_clearly(released_projec
     code, _, err = run_jrr("release", "--root", str(released_project))
 
     assert code == 1
-    assert "cannot read the latest release dataset/v1.0.0 (" in err
-    assert "run jrr validate" in err
+    assert "the latest release v1.0.0 does not match the checksums" in err
+    assert "dataset/v1.0.0/meetings.parquet: sha256 " in err
+    assert "git checkout -- dataset/v1.0.0/meetings.parquet" in err
     assert tree_digest(released_project / "dataset") == before

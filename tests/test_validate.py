@@ -61,7 +61,10 @@ def test_one_changed_byte_fails_naming_the_file(released_project: Path, name: st
     ("damage", "expected"),
     [
         ("truncate meetings.parquet", "dataset/v1.0.0/meetings.parquet:1: file: sha256 "),
-        ("delete meetings.csv", "dataset/v1.0.0/meetings.csv:1: file: missing: restore the file"),
+        (
+            "delete meetings.csv",
+            "dataset/v1.0.0/meetings.csv:1: file: missing: restore it (git checkout --",
+        ),
         ("delete datapackage.json", "dataset/v1.0.0/datapackage.json:1: file: missing"),
         ("corrupt releases.json", "dataset/releases.json:1: file: dataset/releases.json is not"),
     ],
