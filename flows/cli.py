@@ -1,4 +1,4 @@
-"""The `jrr` command: release, validate, diff and download the dataset."""
+"""The `jrr` command: release, validate, diff, download and serve the dataset."""
 
 from __future__ import annotations
 
@@ -136,6 +136,31 @@ def run_download(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    """Browse a release in Datasette, over a cached SQLite database built from it."""
+    try:
+        from jrr.flows.serve import prepare, run_datasette
+    except ModuleNotFoundError as error:
+        raise CommandError(
+            f"{error.name} is missing: jrr serve needs the project's serve extra "
+            "(make serve installs it; or pip install -e '.[serve]')"
+        ) from error
+    from jrr.flows.release_index import DownloadError
+
+    try:
+        prepared = prepare(args.root.resolve(), args.version, args.base_url)
+    except DownloadError as error:
+        raise CommandError(str(error)) from error
+    how = "built" if prepared.rebuilt else "cached"
+    print(
+        f"serving v{prepared.version} from {prepared.folder} ({how} database {prepared.database}); "
+        f"{prepared.texts_shown} of {prepared.articles} article texts verified and shown",
+        flush=True,
+    )
+    run_datasette(prepared, args.host, args.port)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(prog="jrr", description=__doc__)
@@ -164,6 +189,14 @@ def _parser() -> argparse.ArgumentParser:
     download.add_argument("--dest", type=Path, default=Path("jrr-data"), help="target folder")
     download.add_argument("--from", dest="base_url", help="base URL or folder of dataset/")
     download.set_defaults(run=run_download)
+
+    serve = commands.add_parser("serve", help="browse a release in Datasette")
+    serve.add_argument("version", nargs="?", help="e.g. 1.0.0; default the latest")
+    serve.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8001, help="port (default 8001; 0 picks one)")
+    serve.add_argument("--from", dest="base_url", help="download the release from this base URL")
+    serve.set_defaults(run=run_serve)
     return parser
 
 
