@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -139,7 +140,7 @@ def run_download(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     """Browse a release in Datasette, over a cached SQLite database built from it."""
     try:
-        from jrr.flows.serve import prepare, run_datasette
+        from jrr.flows.serve import export, locate, prepare, run_datasette
     except ModuleNotFoundError as error:
         raise CommandError(
             f"{error.name} is missing: jrr serve needs the project's serve extra "
@@ -148,17 +149,32 @@ def run_serve(args: argparse.Namespace) -> int:
     from jrr.flows.release_index import DownloadError
 
     try:
-        prepared = prepare(args.root.resolve(), args.version, args.base_url)
+        if args.export:
+            located = locate(args.root.resolve(), args.version, args.base_url)
+            prepared, command = export(located, args.export, args.with_texts)
+        else:
+            prepared = prepare(args.root.resolve(), args.version, args.base_url)
     except DownloadError as error:
         raise CommandError(str(error)) from error
+    texts = f"{prepared.texts_shown} of {prepared.articles} article texts verified and shown"
+    if args.export:
+        if not args.with_texts:
+            texts = "article texts left out; --with-texts includes them"
+        print(f"v{prepared.version} exported to {args.export} ({texts}); publish it with:")
+        print("  " + " ".join(shlex.quote(part) for part in command))
+        return 0
     how = "built" if prepared.rebuilt else "cached"
-    print(
-        f"serving v{prepared.version} from {prepared.folder} ({how} database {prepared.database}); "
-        f"{prepared.texts_shown} of {prepared.articles} article texts verified and shown",
-        flush=True,
-    )
+    print(f"v{prepared.version}: {how} database {_shown(prepared.database)}; {texts}", flush=True)
     run_datasette(prepared, args.host, args.port)
     return 0
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working folder where it is inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -196,6 +212,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8001, help="port (default 8001; 0 picks one)")
     serve.add_argument("--from", dest="base_url", help="download the release from this base URL")
+    serve.add_argument(
+        "--export",
+        type=Path,
+        help="write the database, metadata, templates and plugin here "
+        "for `datasette publish`, and do not serve",
+    )
+    serve.add_argument(
+        "--with-texts",
+        action="store_true",
+        help="with --export: include the article texts, which the published dataset leaves out",
+    )
     serve.set_defaults(run=run_serve)
     return parser
 

@@ -25,7 +25,7 @@ from jrr.flows.release_index import (
     parse_sums,
     resolve_version,
 )
-from jrr.flows.serve_db import ARTICLES, build_database, read_texts, texts_digest
+from jrr.flows.serve_db import ARTICLES, ArticleText, build_database, read_texts, texts_digest
 from jrr.flows.serve_metadata import DATABASE, datasette_metadata
 from jrr.schemas.io import read_datapackage, read_table
 
@@ -49,8 +49,18 @@ class Prepared:
     articles: int
 
 
-def prepare(root: Path, version: str | None, base_url: str | None = None) -> Prepared:
-    """Find the release, build its database unless a cached one matches, write its metadata."""
+@dataclass(frozen=True)
+class Located:
+    """A release folder, its releases.json entry, where its texts are, and the database cache."""
+
+    folder: Path
+    release: dict[str, Any]
+    texts_dir: Path | None
+    cache: Path
+
+
+def locate(root: Path, version: str | None, base_url: str | None = None) -> Located:
+    """The release in the checkout at `root`, else downloaded (and verified) into the user cache."""
     index_path = root / "dataset" / INDEX_NAME
     if index_path.is_file() and base_url is None:
         index = parse_index(index_path.read_bytes(), str(index_path))
@@ -58,17 +68,16 @@ def prepare(root: Path, version: str | None, base_url: str | None = None) -> Pre
         folder = root / "dataset" / f"v{release['version']}"
         if not folder.is_dir():
             raise DownloadError(f"{folder} is missing: releases.json lists v{release['version']}")
-        texts_dir: Path | None = root / "raw" / "articles"
-        cache = root / CHECKOUT_CACHE
+        located = Located(folder, release, root / "raw" / "articles", root / CHECKOUT_CACHE)
     else:
         from jrr.flows.download import download_release, fetch_index
         from jrr.schemas.load import cache_folder
 
         release = resolve_version(fetch_index(base_url or _default_url()), version)
         folder = download_release(release["version"], cache_folder(), base_url)
-        texts_dir, cache = None, cache_folder() / "serve"
-    check_sums(folder, release)
-    return _prepare_folder(folder, release, texts_dir, cache)
+        located = Located(folder, release, None, cache_folder() / "serve")
+    check_sums(located.folder, located.release)
+    return located
 
 
 def _default_url() -> str:
@@ -78,24 +87,37 @@ def _default_url() -> str:
     return default_base_url()
 
 
-def _prepare_folder(
-    folder: Path, release: dict[str, Any], texts_dir: Path | None, cache: Path
-) -> Prepared:
-    """Reuse or build the database of a release folder; always rewrite its metadata."""
-    datapackage = read_datapackage(folder)
-    names = {resource["name"] for resource in datapackage["resources"]}
-    texts = None
-    if ARTICLES in names:
-        texts = read_texts(read_table(folder, ARTICLES), texts_dir)
+def _texts(folder: Path, texts_dir: Path | None) -> dict[str, ArticleText] | None:
+    """Verified article texts (or why not) if the release has an articles table."""
+    names = {resource["name"] for resource in read_datapackage(folder)["resources"]}
+    return read_texts(read_table(folder, ARTICLES), texts_dir) if ARTICLES in names else None
+
+
+def prepare(root: Path, version: str | None, base_url: str | None = None) -> Prepared:
+    """Find the release, build its database unless a cached one matches, write its metadata."""
+    located = locate(root, version, base_url)
+    folder, release = located.folder, located.release
+    texts = _texts(folder, located.texts_dir)
     sums = hashlib.sha256((folder / SUMS_NAME).read_bytes()).hexdigest()[:16]
     key = f"v{release['version']}-{sums}-{texts_digest(texts or {})}"
-    target = cache / key
+    target = located.cache / key
     rebuilt = not (target / f"{DATABASE}.db").is_file()
     if rebuilt:
         _verify_files(folder)
         _build_into(folder, target, texts)
-        _remove_stale(cache, release["version"], key)
-    metadata = datasette_metadata(datapackage, release, texts_added=texts is not None)
+        _remove_stale(located.cache, release["version"], key)
+    return _finish(folder, release, texts, target, rebuilt)
+
+
+def _finish(
+    folder: Path,
+    release: dict[str, Any],
+    texts: dict[str, ArticleText] | None,
+    target: Path,
+    rebuilt: bool,
+) -> Prepared:
+    """Write the metadata beside the database; describe what is ready."""
+    metadata = datasette_metadata(read_datapackage(folder), release, texts_added=texts is not None)
     _write_atomic(target / "metadata.json", json.dumps(metadata, indent=2, ensure_ascii=False))
     shown = sum(1 for text in (texts or {}).values() if text.text is not None)
     return Prepared(
@@ -107,6 +129,25 @@ def _prepare_folder(
         shown,
         len(texts or {}),
     )
+
+
+def export(located: Located, target: Path, with_texts: bool) -> tuple[Prepared, list[str]]:
+    """Database, metadata, templates and plugin in `target`, and the command publishing them.
+
+    Article texts are left out unless `with_texts`: the published dataset does not include them.
+    """
+    texts = _texts(located.folder, located.texts_dir if with_texts else None)
+    _verify_files(located.folder)
+    target.mkdir(parents=True, exist_ok=True)
+    build_database(located.folder, target / f"{DATABASE}.db", texts)
+    prepared = _finish(located.folder, located.release, texts, target, True)
+    for source in (TEMPLATES_DIR, PLUGINS_DIR):
+        shutil.rmtree(target / source.name, ignore_errors=True)
+        shutil.copytree(source, target / source.name, ignore=shutil.ignore_patterns("__pycache__"))
+    command = ["datasette", "publish", "cloudrun", str(prepared.database), "--metadata"]
+    command += [str(prepared.metadata), "--template-dir", str(target / TEMPLATES_DIR.name)]
+    command += ["--plugins-dir", str(target / PLUGINS_DIR.name), "--service", DATABASE]
+    return prepared, command
 
 
 def _verify_files(folder: Path) -> None:

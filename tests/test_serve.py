@@ -210,3 +210,27 @@ def test_serve_refuses_an_unknown_version(project: Path) -> None:
     code, _, err = run_jrr("serve", "9.9.9", "--root", str(project))
     assert code == 1
     assert "version '9.9.9' is not published" in err
+
+
+def test_treaty_links_to_its_milestones_and_canned_queries_run(prepared: Prepared) -> None:
+    db = sqlite_utils.Database(prepared.database)
+    event = next(db.query("select event_id, treaty_id from treaty_events"))
+    treaty_page = get(prepared, f"/jrr/treaties/{event['treaty_id']}").text
+    assert f'href="/jrr/treaty_events?treaty_id={event["treaty_id"]}"' in treaty_page
+    event_page = get(prepared, f"/jrr/treaty_events/{event['event_id']}").text
+    assert f'<a href="/jrr/treaties/{event["treaty_id"]}">' in event_page
+
+    assert get(prepared, "/jrr/records_without_quotes.json?_shape=array").json() == []
+    quote = next(db.query("select record_table, record_id from evidence"))
+    rows = get(
+        prepared,
+        "/jrr/quotes_for_record.json?_shape=array"
+        f"&record_table={quote['record_table']}&record_id={quote['record_id']}",
+    ).json()
+    expected = db.execute(
+        "select count(*) from evidence where record_table = ? and record_id = ?",
+        [quote["record_table"], quote["record_id"]],
+    ).fetchone()[0]
+    assert len(rows) == expected > 0
+    per_article = get(prepared, "/jrr/quotes_per_article.json?_shape=array").json()
+    assert sum(row["quotes"] for row in per_article) == db["evidence"].count

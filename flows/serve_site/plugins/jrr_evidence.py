@@ -21,6 +21,7 @@ TEXT_NOTE = "text_note"
 REFERENCE = ("record_table", "record_id")
 QUOTE_COLUMNS = {"evidence_id", "article_id", "char_start", "char_end", "quote", *REFERENCE}
 PREVIEW_CHARS = 160
+_FOREIGN_KEYS: dict[tuple[str | None, str], list[dict[str, Any]]] = {}
 
 
 def row_url(datasette: Any, database: str, table: str, key: str) -> str:
@@ -81,7 +82,25 @@ def render_cell(row: Any, value: Any, column: str, table: str, database: str, da
         preview = value[:PREVIEW_CHARS].rstrip() + ("…" if len(value) > PREVIEW_CHARS else "")
         url = row_url(datasette, database, ARTICLES, row["article_id"]) + "#jrr-text"
         return Markup('<a href="{}">{}</a>').format(url, preview)
+    if isinstance(value, str) and table and database:
+        return _foreign_key_link(datasette, database, table, column, value)
     return None
+
+
+async def _foreign_key_link(
+    datasette: Any, database: str, table: str, column: str, value: str
+) -> Markup | None:
+    """A link to the row a foreign key names (Datasette links them only on table pages)."""
+    db = datasette.get_database(database)
+    cache_key = (db.path, table)  # databases are served immutable, so their keys never change
+    if cache_key not in _FOREIGN_KEYS:
+        _FOREIGN_KEYS[cache_key] = await db.foreign_keys_for_table(table)
+    keys = _FOREIGN_KEYS[cache_key]
+    key = next((k for k in keys if k["column"] == column), None)
+    if key is None:
+        return None
+    url = row_url(datasette, database, key["other_table"], value)
+    return Markup('<a href="{}">{}</a>').format(url, value)
 
 
 @hookimpl
