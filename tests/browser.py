@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("JRR_CHROMIUM", "/usr/bin/chromium"))  # Debian's package
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -123,14 +123,12 @@ def showcase_article(base: str) -> dict[str, Any]:
 
 
 def screenshot(page: Any, base: str, path: Path) -> Path:
-    """The README's picture: an article with its quotes highlighted, one of them followed."""
+    """The README's picture: an article's page, its quotes highlighted, one of them followed."""
     article = showcase_article(base)
     article_id = urllib.parse.quote(article["article_id"], safe="")
     page.set_viewport_size(VIEWPORT)
     page.goto(f"{base}jrr/articles/{article_id}#{article['evidence_id']}")
-    page.locator("#jrr-text").scroll_into_view_if_needed()
-    page.evaluate("document.getElementById('jrr-text').scrollIntoView({block: 'start'})")
-    page.evaluate("window.scrollBy(0, -12)")
+    page.evaluate("window.scrollTo(0, 0)")  # the page's top, the followed quote still marked
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path))
     return path

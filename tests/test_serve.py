@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlite_utils
+from conftest import ROOT
 from helpers import run_jrr
 
 from jrr.flows.ingest import normalise_text
@@ -234,3 +238,45 @@ def test_treaty_links_to_its_milestones_and_canned_queries_run(prepared: Prepare
     assert len(rows) == expected > 0
     per_article = get(prepared, "/jrr/quotes_per_article.json?_shape=array").json()
     assert sum(row["quotes"] for row in per_article) == db["evidence"].count
+
+
+def test_serve_binds_to_localhost_unless_told_otherwise(prepared: Prepared) -> None:
+    from jrr.flows.cli import _parser
+    from jrr.flows.serve import datasette_arguments
+
+    default = _parser().parse_args(["serve"])
+    arguments = datasette_arguments(prepared, default.host, default.port)
+    assert arguments[arguments.index("--host") + 1] == "127.0.0.1"
+    assert arguments[arguments.index("--immutable") + 1] == str(prepared.database)
+    chosen = _parser().parse_args(["serve", "1.0.0", "--host", "0.0.0.0", "--port", "9000"])
+    arguments = datasette_arguments(prepared, chosen.host, chosen.port)
+    assert arguments[arguments.index("--host") + 1 :][:3] == ["0.0.0.0", "--port", "9000"]
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("", "1 skipped"), ("true", "1 error")])
+def test_browser_tests_skip_without_a_browser_but_fail_under_ci(
+    ci: str, outcome: str, tmp_path: Path
+) -> None:
+    environment = {**os.environ, "CI": ci, "JRR_CHROMIUM": str(tmp_path / "no-chromium")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-rs",
+            "-q",
+            str(ROOT / "tests" / "test_serve_browser.py"),
+            "-k",
+            "meetings",
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert outcome in result.stdout, result.stdout
+    assert f"no browser: {tmp_path / 'no-chromium'} is not installed" in result.stdout
+    assert ("CI must run the browser tests" in result.stdout) == (ci == "true")

@@ -16,15 +16,16 @@ from typing import Any
 import pytest
 from browser import VIEWPORT, chromium_problem, launch, screenshot, serving, sql_rows
 
+PROBLEM = chromium_problem()
+if PROBLEM and os.environ.get("CI") == "true":
+    pytest.fail(f"CI must run the browser tests: {PROBLEM}", pytrace=False)
+if PROBLEM:
+    pytest.skip(PROBLEM, allow_module_level=True)
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Chromium, or a skip (a failure under CI) saying why there is none."""
-    problem = chromium_problem()
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the browser tests: {problem}")
-        pytest.skip(problem)
+    """Debian's Chromium, driven by Playwright."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -84,9 +85,11 @@ def test_a_meeting_leads_to_its_evidence_and_its_article(page: Any, base: str) -
     )
     page.goto(base + "jrr/meetings")
     page.locator("td.col-meeting_id a", has_text=quote["record_id"]).first.click()
+    page.wait_for_url("**/jrr/meetings/*")
     assert page.inner_text("h1").strip() == f"meetings: {quote['record_id']}"
 
     page.locator("a.jrr-referrer", has_text="in evidence").click()
+    page.wait_for_url("**/jrr/evidence?*")
     assert cells(page, "record_id") == [quote["record_id"]] * count
     page.go_back()
 

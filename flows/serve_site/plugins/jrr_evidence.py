@@ -21,6 +21,7 @@ TEXT_NOTE = "text_note"
 REFERENCE = ("record_table", "record_id")
 QUOTE_COLUMNS = {"evidence_id", "article_id", "char_start", "char_end", "quote", *REFERENCE}
 PREVIEW_CHARS = 160
+HEADING = ("title", "publisher", "published_date", "url")
 _FOREIGN_KEYS: dict[tuple[str | None, str], list[dict[str, Any]]] = {}
 
 
@@ -217,15 +218,13 @@ class _Context:
         if not self.has_quotes():
             return {}
         quotes = await self.quotes("e.article_id = ?", [article_id])
-        columns = self.columns.get(ARTICLES, [])
-        text, note = None, None
-        if TEXT in columns:
-            sql = f"select [{TEXT}], [{TEXT_NOTE}] from articles where article_id = ?"
-            row = (await self.db.execute(sql, [article_id])).first()
-            text, note = (row[0], row[1]) if row else (None, None)
-        else:
+        sql = "select * from articles where article_id = ?"
+        row = dict((await self.db.execute(sql, [article_id])).first() or {})
+        text, note = row.get(TEXT), row.get(TEXT_NOTE)
+        if TEXT not in row:
             note = "This database holds no article texts, only the published tables."
         return {
+            "jrr_article_heading": {key: row.get(key) for key in HEADING if row.get(key)},
             "jrr_article_quotes": quotes,
             "jrr_article_html": highlight(text, quotes) if text is not None else None,
             "jrr_article_note": note,
