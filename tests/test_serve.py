@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import re
@@ -280,3 +281,25 @@ def test_browser_tests_skip_without_a_browser_but_fail_under_ci(
     assert outcome in result.stdout, result.stdout
     assert f"no browser: {tmp_path / 'no-chromium'} is not installed" in result.stdout
     assert ("CI must run the browser tests" in result.stdout) == (ci == "true")
+
+
+def test_overlapping_quotes_each_keep_their_exact_text() -> None:
+    spec = importlib.util.spec_from_file_location("jrr_evidence", PLUGINS_DIR / "jrr_evidence.py")
+    assert spec is not None and spec.loader is not None
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    text = "Abe & Putin met in <Moscow> on January 22 and agreed."
+    spans = {"a": (0, 27), "b": (12, 27), "c": (19, 41), "d": (19, 41), "e": (60, 70)}
+    quotes = [
+        {"id": key, "char_start": start, "char_end": end, "label": key, "record_url": f"/{key}"}
+        for key, (start, end) in spans.items()
+    ]
+    html = plugin.highlight(text, quotes)
+    marks = Marks()
+    marks.feed(str(html))
+    for key, (start, end) in spans.items():
+        if key != "e":  # past the end of the text: left out
+            assert marks.text[key] == text[start:end]
+    assert "e" not in marks.text
+    assert sorted(re.findall(r'id="(\w)"', html)) == ["a", "b", "c", "d"]
+    assert "&lt;Moscow&gt;" in html and "<Moscow>" not in html
