@@ -148,6 +148,8 @@ def run_serve(args: argparse.Namespace) -> int:
         ) from error
     from jrr.flows.release_index import DownloadError
 
+    if args.with_texts and not args.export:
+        raise CommandError("--with-texts goes with --export: jrr serve always shows verified texts")
     try:
         if args.export:
             located = locate(args.root.resolve(), args.version, args.base_url)
@@ -156,6 +158,11 @@ def run_serve(args: argparse.Namespace) -> int:
             prepared = prepare(args.root.resolve(), args.version, args.base_url)
     except DownloadError as error:
         raise CommandError(str(error)) from error
+    except Exception as error:  # an unreadable or invalid release: pyarrow, pandera, json, OS
+        raise CommandError(
+            f"cannot serve release {args.version or 'latest'} ({type(error).__name__}: "
+            f"{str(error).splitlines()[0] if str(error) else ''}); run jrr validate on it"
+        ) from error
     texts = f"{prepared.texts_shown} of {prepared.articles} article texts verified and shown"
     if args.export:
         if not args.with_texts:

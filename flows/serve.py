@@ -97,13 +97,13 @@ def prepare(root: Path, version: str | None, base_url: str | None = None) -> Pre
     """Find the release, build its database unless a cached one matches, write its metadata."""
     located = locate(root, version, base_url)
     folder, release = located.folder, located.release
+    _verify_files(folder)
     texts = _texts(folder, located.texts_dir)
     sums = hashlib.sha256((folder / SUMS_NAME).read_bytes()).hexdigest()[:16]
     key = f"v{release['version']}-{sums}-{texts_digest(texts or {})}"
     target = located.cache / key
     rebuilt = not (target / f"{DATABASE}.db").is_file()
     if rebuilt:
-        _verify_files(folder)
         _build_into(folder, target, texts)
         _remove_stale(located.cache, release["version"], key)
     return _finish(folder, release, texts, target, rebuilt)

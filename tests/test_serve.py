@@ -303,3 +303,12 @@ def test_overlapping_quotes_each_keep_their_exact_text() -> None:
     assert "e" not in marks.text
     assert sorted(re.findall(r'id="(\w)"', html)) == ["a", "b", "c", "d"]
     assert "&lt;Moscow&gt;" in html and "<Moscow>" not in html
+
+
+def test_serve_refuses_a_damaged_release(released_project: Path) -> None:
+    meetings = next((released_project / "dataset").glob("v*/meetings.parquet"))
+    meetings.write_bytes(meetings.read_bytes()[:-10])
+    code, _, err = run_jrr("serve", "--root", str(released_project))
+    assert code == 1
+    assert "meetings.parquet do not match SHA256SUMS; run jrr validate on it" in err
+    assert not (released_project / ".jrr" / "serve").exists()
