@@ -1,15 +1,15 @@
-# The two commands of a fresh checkout: `make release` and `make test`.
+# The two commands of a fresh checkout: `make release` and `make test` (`make serve` to browse).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: release test validate bench clean
+.PHONY: release test validate bench serve screenshot clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[pipeline,dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[pipeline,serve,dev]'
 	touch $(STAMP)
 
 release: $(STAMP)  ## Build, validate and publish a new release of dataset/ (NOTE="..." adds a changelog note)
@@ -22,6 +22,12 @@ test: $(STAMP)  ## Lint and run the test suite
 
 validate: $(STAMP)  ## Check raw/ builds and every published release is intact
 	$(BIN)/jrr validate
+
+serve: $(STAMP)  ## Browse a release in Datasette (VERSION=1.0.0 pins one; HOST, PORT)
+	$(BIN)/jrr serve $(VERSION) $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
+
+screenshot: $(STAMP)  ## Regenerate docs/serve.png, the README's view of `jrr serve`
+	$(BIN)/python tests/browser.py docs/serve.png
 
 bench: $(STAMP)  ## Time the build stages on a synthetic corpus (ARTICLES=2000 for a larger one)
 	$(BIN)/python benchmarks/bench_build.py --articles $(or $(ARTICLES),200)

@@ -1,10 +1,11 @@
-"""The `jrr` command: release, validate, diff and download the dataset."""
+"""The `jrr` command: release, validate, diff, download and serve the dataset."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -138,6 +139,53 @@ def run_download(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    """Browse a release in Datasette, over a cached SQLite database built from it."""
+    try:
+        from jrr.flows.serve import export, locate, prepare, run_datasette
+    except ModuleNotFoundError as error:
+        raise CommandError(
+            f"{error.name} is missing: jrr serve needs the project's serve extra "
+            "(make serve installs it; or pip install -e '.[serve]')"
+        ) from error
+    from jrr.flows.release_index import DownloadError
+
+    if args.with_texts and not args.export:
+        raise CommandError("--with-texts goes with --export: jrr serve always shows verified texts")
+    try:
+        if args.export:
+            located = locate(args.root.resolve(), args.version, args.base_url)
+            prepared, command = export(located, args.export, args.with_texts)
+        else:
+            prepared = prepare(args.root.resolve(), args.version, args.base_url)
+    except DownloadError as error:
+        raise CommandError(str(error)) from error
+    except Exception as error:  # an unreadable or invalid release: pyarrow, pandera, json, OS
+        raise CommandError(
+            f"cannot serve release {args.version or 'latest'} ({type(error).__name__}: "
+            f"{str(error).splitlines()[0] if str(error) else ''}); run jrr validate on it"
+        ) from error
+    texts = f"{prepared.texts_shown} of {prepared.articles} article texts verified and shown"
+    if args.export:
+        if not args.with_texts:
+            texts = "article texts left out; --with-texts includes them"
+        print(f"v{prepared.version} exported to {args.export} ({texts}); publish it with:")
+        print("  " + " ".join(shlex.quote(part) for part in command))
+        return 0
+    how = "built" if prepared.rebuilt else "cached"
+    print(f"v{prepared.version}: {how} database {_shown(prepared.database)}; {texts}", flush=True)
+    run_datasette(prepared, args.host, args.port)
+    return 0
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working folder where it is inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(prog="jrr", description=__doc__)
@@ -166,6 +214,25 @@ def _parser() -> argparse.ArgumentParser:
     download.add_argument("--dest", type=Path, default=Path("jrr-data"), help="target folder")
     download.add_argument("--from", dest="base_url", help="base URL or folder of dataset/")
     download.set_defaults(run=run_download)
+
+    serve = commands.add_parser("serve", help="browse a release in Datasette")
+    serve.add_argument("version", nargs="?", help="e.g. 1.0.0; default the latest")
+    serve.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8001, help="port (default 8001; 0 picks one)")
+    serve.add_argument("--from", dest="base_url", help="download the release from this base URL")
+    serve.add_argument(
+        "--export",
+        type=Path,
+        help="write the database, metadata, templates and plugin here "
+        "for `datasette publish`, and do not serve",
+    )
+    serve.add_argument(
+        "--with-texts",
+        action="store_true",
+        help="with --export: include the article texts, which the published dataset leaves out",
+    )
+    serve.set_defaults(run=run_serve)
     return parser
 
 
