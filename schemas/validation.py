@@ -24,13 +24,17 @@ class Violation:
     message: str
 
 
-PATTERN_MESSAGES = {
+_MESSAGES = {
     codes.SLUG: "must be a lowercase slug of letters, digits and single hyphens, e.g. abe-putin-1",
     codes.FREE_TEXT: "must not start with =, +, - or @ (a spreadsheet would run it as a formula)",
     codes.SHA256_HEX: "must be 64 lowercase hexadecimal digits",
     codes.URL: "must be an http(s) URL",
     codes.EDTF_TEXT: "must be an EDTF date such as 2018-11-14, 2019-06 or 2019-01/2019-03",
     codes.PARTIES_PATTERN: "must be ';'-joined ISO 3166-1 alpha-2 codes (or SU), e.g. JP;RU",
+}
+# Keyed by the pattern without anchors, so published Table Schema patterns find them too.
+PATTERN_MESSAGES = {
+    pattern.removeprefix("^").removesuffix("$"): message for pattern, message in _MESSAGES.items()
 }
 
 
@@ -134,7 +138,7 @@ def _message(check: str, value: object) -> str:
         return f"{shown}is used by more than one record; ids must be unique"
     if check.startswith("str_matches("):
         pattern = re.sub(r"^str_matches\('(.*)'\)$", r"\1", check).replace("\\\\", "\\")
-        return shown + PATTERN_MESSAGES.get(pattern, f"does not match {pattern}")
+        return shown + PATTERN_MESSAGES.get(_core(pattern), f"does not match {pattern}")
     if check.startswith("isin("):
         allowed = eval_list(check)
         listed = ", ".join(allowed) if len(allowed) <= 10 else "see the data dictionary"
@@ -148,6 +152,13 @@ def _message(check: str, value: object) -> str:
     if check == "quote_length_matches_offsets":
         return "quote length differs from char_end - char_start"
     return f"{shown}fails check {check}"
+
+
+def _core(pattern: str) -> str:
+    """A pattern without its anchors, however a schema wrapped it: ^(?:p)$ and ^p$ give p."""
+    if pattern.startswith("^(?:") and pattern.endswith(")$"):
+        return pattern[4:-2]
+    return pattern.removeprefix("^").removesuffix("$")
 
 
 def eval_list(check: str) -> list[str]:
