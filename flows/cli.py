@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # Modules only the pipeline extra installs: what `release`, `check` and `diff raw` need.
-PIPELINE_MODULES = {"prefect", "yaml", "filelock", "matplotlib", "openpyxl", "edtf"}
+PIPELINE_MODULES = {"prefect", "yaml", "filelock", "matplotlib"}
 
 
 class CommandError(Exception):

@@ -225,3 +225,18 @@ def test_diff_of_two_intact_folders_compares(release: Path) -> None:
     code, out, err = run_jrr("diff", str(RELEASE), str(release), "--root", str(release.parent))
     assert (code, err) == (0, "")
     assert out.endswith(": no changes\n")
+
+
+def test_other_release_files_are_checked_against_their_sums(
+    golden_released: Path, tmp_path: Path
+) -> None:
+    shutil.copytree(golden_released / "dataset" / "v1.0.0", tmp_path / "v1.0.0")
+    workbook = next((tmp_path / "v1.0.0").glob("*.xlsx"))
+    for name in [workbook.name, "changes.csv", "CITATION.cff", "SHA256SUMS", "datapackage.json"]:
+        path = tmp_path / "v1.0.0" / name
+        code, out, err = run_jrr("validate", str(path), "--root", str(tmp_path))
+        assert (code, out) == (0, f"ok: {path} is valid\n"), err
+    workbook.write_bytes(workbook.read_bytes() + b"\0")
+    code, _, err = run_jrr("validate", str(workbook), "--root", str(tmp_path))
+    assert code == 1
+    assert f"v1.0.0/{workbook.name}:1: file: sha256 " in err

@@ -56,3 +56,28 @@ def test_workbook_bytes_carry_the_release_date_not_the_clock(tmp_path: Path) -> 
         assert {info.date_time for info in archive.infolist()} == {(2026, 1, 15, 0, 0, 0)}
         core = archive.read("docProps/core.xml").decode()
     assert core.count("2026-01-15T00:00:00Z") == 2  # created and modified
+
+
+def test_long_tables_continue_on_further_sheets(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"n": range(5)})
+    write_workbook(tmp_path / "book.xlsx", {"figures": frame}, "2026-01-15", max_rows=2)
+    workbook = openpyxl.load_workbook(tmp_path / "book.xlsx")
+    assert workbook.sheetnames == ["figures", "figures 2", "figures 3"]
+    rows = [list(workbook[name].iter_rows(values_only=True)) for name in workbook.sheetnames]
+    assert rows == [[("n",), (0,), (1,)], [("n",), (2,), (3,)], [("n",), (4,)]]
+
+
+def test_text_survives_xml_and_excel_escapes(tmp_path: Path) -> None:
+    texts = ["Tokyo’s <b> & “talks” – 2018", "tab\tand\nnewline", " spaced "]
+    write_workbook(tmp_path / "book.xlsx", {"t": pd.DataFrame({"text": texts})}, "2026-01-15")
+    sheet = openpyxl.load_workbook(tmp_path / "book.xlsx")["t"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == texts
+
+
+def test_characters_xml_cannot_carry_are_written_as_excel_escapes(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"x": ["bell\x07", "_x0041_ kept"]})
+    write_workbook(tmp_path / "book.xlsx", {"t": frame}, "2026-01-15")
+    with zipfile.ZipFile(tmp_path / "book.xlsx") as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "bell_x0007_" in sheet  # Excel reads _xHHHH_ back as the character
+    assert "_x005F_x0041_ kept" in sheet  # an escaped underscore: Excel shows _x0041_ kept
