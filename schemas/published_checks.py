@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.compute
 
 from jrr.schemas import codes
 from jrr.schemas.edtf_dates import EdtfError, parse_edtf
@@ -39,76 +42,74 @@ def check_quote_lengths(table: str, frame: pd.DataFrame) -> list[Violation]:
     """Each quote is exactly char_end - char_start characters long."""
     if not {"quote", "char_start", "char_end"} <= set(frame.columns):
         return []
-    violations = []
-    columns = (frame["quote"], frame["char_start"], frame["char_end"])
-    for row, (quote, start, end) in enumerate(zip(*columns, strict=True)):
-        if any(_missing(value) for value in (quote, start, end)):
-            continue
-        try:
-            length = int(end) - int(start)
-        except ValueError:
-            continue  # not a number: the Table Schema check reports it
-        if len(str(quote)) != length:
-            message = "quote length differs from char_end - char_start"
-            violations.append(Violation(table, row, "quote", message))
-    return violations
+    starts = pd.to_numeric(frame["char_start"], errors="coerce")
+    ends = pd.to_numeric(frame["char_end"], errors="coerce")
+    lengths = frame["quote"].astype("string").str.len()
+    wrong = (lengths != ends - starts).fillna(False) & starts.notna() & ends.notna()
+    message = "quote length differs from char_end - char_start"
+    return [Violation(table, int(row), "quote", message) for row in np.flatnonzero(wrong)]
 
 
 def check_dates(table: str, frame: pd.DataFrame, schema: dict[str, Any]) -> list[Violation]:
     """Every EDTF date parses, its derived columns agree with it, and its range is in order."""
     violations = []
     for column in edtf_columns(schema):
-        if column not in frame:
-            continue
-        derived = {part: frame.get(f"{column}_{part}") for part in ("start", "end", "precision")}
-        for row, text in enumerate(frame[column]):
-            if _missing(text):
-                continue
-            try:
-                meant = parse_edtf(str(text))
-            except EdtfError as error:
-                violations.append(Violation(table, row, column, str(error)))
-                continue
-            expected = {
-                "start": meant.start.isoformat(),
-                "end": meant.end.isoformat(),
-                "precision": meant.precision,
-            }
-            for part, values in derived.items():
-                if values is None or _missing(values.iloc[row]):
-                    continue
-                if _text(values.iloc[row]) != expected[part]:
-                    message = (
-                        f"{_text(values.iloc[row])!r} disagrees with {column} {text!r}, "
-                        f"which means {expected[part]!r}"
-                    )
-                    violations.append(Violation(table, row, f"{column}_{part}", message))
-            if meant.end < meant.start:
-                violations.append(
-                    Violation(table, row, column, "the date range ends before it starts")
-                )
-        violations += _order(table, column, derived["start"], derived["end"])
+        if column in frame:
+            violations += _check_date_column(table, frame, column)
     return violations
 
 
-def _order(
-    table: str, column: str, starts: pd.Series | None, ends: pd.Series | None
-) -> list[Violation]:
-    """Rows whose `<column>_end` is before their `<column>_start`."""
-    if starts is None or ends is None:
-        return []
-    return [
-        Violation(table, row, f"{column}_end", "the date range ends before it starts")
-        for row, (start, end) in enumerate(zip(starts, ends, strict=True))
-        if not _missing(start) and not _missing(end) and _text(end) < _text(start)
+def _check_date_column(table: str, frame: pd.DataFrame, column: str) -> list[Violation]:
+    """The rules for one EDTF column, parsing each distinct text once."""
+    texts = _iso(frame[column])
+    meanings: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for text in texts.dropna().unique():
+        try:
+            meanings[text] = parse_edtf(text)
+        except EdtfError as error:
+            errors[text] = str(error)
+    violations = [
+        Violation(table, int(row), column, errors[texts.iloc[row]])
+        for row in np.flatnonzero(texts.map(errors).notna())
     ]
+    backwards = {text: meant.end < meant.start for text, meant in meanings.items()}
+    violations += [
+        Violation(table, int(row), column, "the date range ends before it starts")
+        for row in np.flatnonzero(texts.map(backwards).fillna(False).astype(bool))
+    ]
+    meant_parts = {
+        "start": {text: meant.start.isoformat() for text, meant in meanings.items()},
+        "end": {text: meant.end.isoformat() for text, meant in meanings.items()},
+        "precision": {text: meant.precision for text, meant in meanings.items()},
+    }
+    derived = {}
+    for part, by_text in meant_parts.items():
+        name = f"{column}_{part}"
+        if name not in frame:
+            continue
+        derived[part] = actual = _iso(frame[name])
+        expected = texts.map(by_text).astype("string")
+        wrong = (actual != expected).fillna(False) & actual.notna() & expected.notna()
+        for row in np.flatnonzero(wrong):
+            message = (
+                f"{actual.iloc[row]!r} disagrees with {column} {texts.iloc[row]!r}, "
+                f"which means {expected.iloc[row]!r}"
+            )
+            violations.append(Violation(table, int(row), name, message))
+    if {"start", "end"} <= derived.keys():
+        backwards_days = (derived["end"] < derived["start"]).fillna(False).astype(bool)
+        violations += [
+            Violation(table, int(row), f"{column}_end", "the date range ends before it starts")
+            for row in np.flatnonzero(backwards_days)
+        ]
+    return violations
 
 
-def _missing(value: object) -> bool:
-    """True for a null cell."""
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
-def _text(value: object) -> str:
-    """A cell as the text CSV shows: dates in ISO form."""
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+def _iso(series: pd.Series) -> pd.Series:
+    """A column as the text CSV shows (dates in ISO form), null where the cell is empty."""
+    array = pyarrow.array(series, from_pandas=True)  # no copy for Arrow-backed columns
+    if pyarrow.types.is_null(array.type):
+        array = array.cast(pyarrow.string())
+    text = pyarrow.compute.cast(array, pyarrow.string())
+    return pd.Series(pd.arrays.ArrowExtensionArray(text), index=series.index)
