@@ -16,8 +16,8 @@ release: $(STAMP)  ## Build, validate and publish a new release of dataset/ (NOT
 	$(BIN)/jrr release $(if $(NOTE),--note "$$NOTE")
 
 test: $(STAMP)  ## Lint and run the test suite
-	$(BIN)/ruff check jrr flows schemas tests benchmarks
-	$(BIN)/ruff format --check jrr flows schemas tests benchmarks
+	$(BIN)/ruff check jrr flows schemas tests benchmarks setup.py
+	$(BIN)/ruff format --check jrr flows schemas tests benchmarks setup.py
 	$(BIN)/python -m pytest
 
 validate: $(STAMP)  ## Check raw/ builds and every published release is intact
@@ -33,4 +33,4 @@ bench: $(STAMP)  ## Time the build stages on a synthetic corpus (ARTICLES=2000 f
 	$(BIN)/python benchmarks/bench_build.py --articles $(or $(ARTICLES),200)
 
 clean:
-	rm -rf $(VENV) .prefect .jrr .pytest_cache .ruff_cache
+	rm -rf $(VENV) .prefect .jrr .pytest_cache .ruff_cache build *.egg-info

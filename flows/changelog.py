@@ -57,9 +57,29 @@ def render_section(
 
 
 def render_changelog(releases: list[dict[str, Any]]) -> str:
-    """CHANGELOG.md from releases.json: the header, then every release's section, newest first."""
+    """CHANGELOG.md from releases.json: the header, every release's section newest first, then
+    the links that compare each version with the one before (where the dataset has a home)."""
     sections = [release["changelog"] for release in reversed(releases) if release.get("changelog")]
-    return HEADER + "".join("\n" + section for section in sections)
+    return HEADER + "".join("\n" + section for section in sections) + _compare_links(releases)
+
+
+def _compare_links(releases: list[dict[str, Any]]) -> str:
+    """Keep a Changelog's link definitions: `[2.0.0]: <repository>/compare/v1.0.0...v2.0.0`."""
+    from jrr.settings import SettingsError, dataset_url
+
+    try:
+        url = dataset_url()
+    except SettingsError:
+        return ""
+    versions = [str(release["version"]) for release in releases]
+    if not versions:
+        return ""
+    links = [f"[{versions[0]}]: {url}/releases/tag/v{versions[0]}"]
+    links += [
+        f"[{version}]: {url}/compare/v{previous}...v{version}"
+        for previous, version in zip(versions, versions[1:], strict=False)
+    ]
+    return "\n" + "\n".join(reversed(links)) + "\n"
 
 
 def _schema_lines(changes: list[SchemaChange], group: str) -> list[str]:

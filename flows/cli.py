@@ -24,6 +24,20 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as error:
         print(f"jrr {args.command}: {error}", file=sys.stderr)
         return 1
+    except ModuleNotFoundError as error:
+        if error.name not in PIPELINE_MODULES:
+            raise
+        print(
+            f"jrr {args.command}: this needs the maintainers' pipeline ({error.name} is not "
+            "installed): run it in a checkout of the repository with `make release`, or install "
+            "the project with its pipeline extra",
+            file=sys.stderr,
+        )
+        return 1
+
+
+# Modules only the pipeline extra installs: what `release`, `check` and `diff raw` need.
+PIPELINE_MODULES = {"prefect", "yaml", "filelock", "matplotlib"}
 
 
 class CommandError(Exception):
@@ -109,7 +123,7 @@ def run_diff(args: argparse.Namespace) -> int:
         diff = diff_specs(args.old, args.new, args.root.resolve())
     except UnknownVersionError as error:
         raise CommandError(str(error)) from error
-    except InputError:
+    except (InputError, ModuleNotFoundError):
         raise
     except Exception as error:  # an unreadable or invalid release: pyarrow, pandera, json, OS
         raise CommandError(

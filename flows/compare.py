@@ -9,8 +9,9 @@ import pandas as pd
 
 from jrr.flows.changelog import render_section
 from jrr.flows.diff import Diff, diff_versions
-from jrr.flows.pipeline import build_dataset
-from jrr.schemas.datapackage import current_table_schemas
+from jrr.flows.problems import InputError, Problem
+from jrr.flows.release_index import SUMS_NAME, DownloadError, parse_sums
+from jrr.flows.validate_release import check_files, shown, twin_mismatches
 from jrr.schemas.io import read_csv, read_datapackage, read_release, table_schemas
 
 Side = tuple[dict[str, pd.DataFrame], dict[str, dict[str, Any]], dict[str, dict[str, str]]]
@@ -23,18 +24,54 @@ class UnknownVersionError(ValueError):
 def load_side(spec: str, root: Path) -> Side:
     """Tables, Table Schemas and renames of `spec`: `1.0.0`/`v1.0.0`, a release folder, or `raw`."""
     if spec == "raw":
+        from jrr.flows.pipeline import build_dataset  # needs the pipeline extra
+        from jrr.schemas.datapackage import current_table_schemas
+
         dataset = build_dataset(root)
         return dataset.tables, current_table_schemas(), dataset.renames
+    folder = release_folder(spec, root)
+    verify_folder(folder, root)
+    return read_release(folder), table_schemas(read_datapackage(folder)), _renames(folder)
+
+
+def release_folder(spec: str, root: Path) -> Path:
+    """The folder of `spec`: a release folder, dataset/v<spec>, or the download cache."""
     folder = Path(spec)
-    if not (folder / "datapackage.json").exists():
-        folder = root / "dataset" / f"v{spec.removeprefix('v')}"
-    if not (folder / "datapackage.json").exists():
-        published = sorted(p.name for p in (root / "dataset").glob("v*"))
+    if (folder / "datapackage.json").exists():
+        return folder
+    dataset = root / "dataset"
+    if (dataset / "releases.json").exists():
+        folder = dataset / f"v{spec.removeprefix('v')}"
+        if (folder / "datapackage.json").exists():
+            return folder
+        published = sorted(p.name for p in dataset.glob("v*"))
         raise UnknownVersionError(
             f"{spec!r} is not a published version ({', '.join(published) or 'none yet'}), "
             "a release folder, or 'raw'"
         )
-    return read_release(folder), table_schemas(read_datapackage(folder)), _renames(folder)
+    # Outside a checkout: fetch the version into the cache that jrr.load uses.
+    from jrr.flows.download import download_release
+    from jrr.schemas.load import cache_folder
+
+    try:
+        return download_release(spec, cache_folder(), progress=False)
+    except DownloadError as error:
+        raise UnknownVersionError(f"{spec!r}: {error}") from None
+
+
+def verify_folder(folder: Path, root: Path) -> None:
+    """Raise InputError unless every file matches the SHA256SUMS beside it and twins agree."""
+    try:
+        sums = parse_sums(folder / SUMS_NAME)
+    except (OSError, ValueError, DownloadError) as error:
+        message = f"cannot verify the release before comparing: {error}"
+        raise InputError([Problem(shown(folder / SUMS_NAME, root), 1, "file", message)]) from None
+    entries = [{"path": name, "sha256": digest} for name, digest in sums.items()]
+    problems = check_files(folder, entries, root) or twin_mismatches(folder, root)
+    if problems:
+        raise InputError(
+            problems, summary=f"{len(problems)} problem(s) in {folder.name}; nothing compared."
+        )
 
 
 def _renames(folder: Path) -> dict[str, dict[str, str]]:

@@ -15,14 +15,23 @@ import pandas as pd
 from jrr.flows.files import write_if_changed
 from jrr.flows.release_folder import CODEBOOK_NAME, read_codebook
 from jrr.flows.release_index import parse_index
+from jrr.flows.release_metadata import (
+    CITATION_NAME,
+    TITLE,
+    ZENODO_NAME,
+    citation_line,
+    render_bibtex,
+    render_citation,
+    render_zenodo,
+)
 from jrr.flows.timeline import render_timeline
-from jrr.schemas.io import read_datapackage, read_release
+from jrr.schemas.io import parquet_path, read_datapackage, read_release, table_resources
 
 README_NAME = "README.md"
 TIMELINE_NAME = "timeline.svg"
-CITATION_NAME = "CITATION.cff"
-TITLE = "Japan–Russia Relations Dataset"
-AUTHOR = "Japan–Russia Relations Dataset contributors"
+# The root README's citation line sits between these markers and is rewritten at each release.
+CITATION_START = "<!-- citation: generated at each release from dataset/releases.json -->"
+CITATION_END = "<!-- /citation -->"
 MAX_LISTED_VALUES = 12  # longer enums (country, language codes) are not spelled out
 
 
@@ -80,16 +89,33 @@ def write_dataset_readme(dataset_dir: Path) -> list[Path]:
     ]
 
 
-def update_citation(root: Path) -> None:
-    """Set version and date-released in root/CITATION.cff to the latest release's."""
+def root_pages(root: Path) -> dict[Path, bytes]:
+    """CITATION.cff, .zenodo.json and the root README's citation line, for the latest release."""
     entry = _releases(root / "dataset")[-1]
-    path = root / CITATION_NAME
-    text = path.read_text(encoding="utf-8")
-    for key, value in (("version", f'"{entry["version"]}"'), ("date-released", entry["date"])):
-        text, count = re.subn(rf"^{key}:.*$", f"{key}: {value}", text, flags=re.MULTILINE)
-        if count != 1:
-            raise ValueError(f"{path}: expected one top-level '{key}:' line, found {count}")
-    write_if_changed(path, text.encode("utf-8"))
+    version, date = str(entry["version"]), str(entry["date"])
+    pages = {
+        root / CITATION_NAME: render_citation(version, date).encode("utf-8"),
+        root / ZENODO_NAME: render_zenodo(version, date),
+    }
+    readme = root / README_NAME
+    if readme.exists() and CITATION_START in readme.read_text(encoding="utf-8"):
+        pages[readme] = _with_citation_line(readme, citation_line(version, date)).encode("utf-8")
+    return pages
+
+
+def update_citation(root: Path) -> None:
+    """Write CITATION.cff, .zenodo.json and the root README's citation line for the latest."""
+    for path, data in root_pages(root).items():
+        write_if_changed(path, data)
+
+
+def _with_citation_line(readme: Path, line: str) -> str:
+    """The README's text with the citation between its markers replaced by `line`."""
+    text = readme.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(CITATION_START) + r".*?" + re.escape(CITATION_END), re.DOTALL)
+    if len(pattern.findall(text)) != 1:
+        raise ValueError(f"{readme}: expected one citation block marked {CITATION_START}")
+    return pattern.sub(lambda _: f"{CITATION_START}\n{line}\n{CITATION_END}", text)
 
 
 def _written(path: Path, data: bytes) -> Path:
@@ -156,7 +182,25 @@ def _intro(release: LatestRelease) -> str:
         "null), with `datapackage.json` (a Frictionless Data Package describing every column) "
         "and `SHA256SUMS`. What changed in each version is in [CHANGELOG.md](CHANGELOG.md). "
         f"License: [{license_.get('name', 'see datapackage.json')}]"
-        f"({license_.get('path', f'{folder}/datapackage.json')})."
+        f"({license_.get('path', f'{folder}/datapackage.json')}).\n\n"
+        f"{_spreadsheets(release)}"
+    )
+
+
+def _spreadsheets(release: LatestRelease) -> str:
+    """How to open the tables in a spreadsheet without garbled characters."""
+    workbooks = [e["path"] for e in release.entry["files"] if e["path"].endswith(".xlsx")]
+    opening = (
+        f"**Spreadsheets:** open [`{workbooks[0]}`]({release.folder_name}/{workbooks[0]}), "
+        "every table as a sheet, with every text cell stored as text (a quote starting with "
+        "`=`, `+`, `-` or `@` is shown, never run) and dates as ISO text. "
+        if workbooks
+        else "**Spreadsheets:** "
+    )
+    return (
+        opening + "The CSV files are UTF-8 without a byte-order mark (RFC 4180): in Excel, "
+        "import them with Data › From Text/CSV and File Origin 65001: Unicode (UTF-8), or "
+        "characters such as – and ’ are garbled."
     )
 
 
@@ -164,9 +208,9 @@ def _tables(release: LatestRelease) -> str:
     """Row counts per table, with links to its files."""
     folder = release.folder_name
     lines = ["## Tables", "", "| table | rows | one row per | files |", "|---|---:|---|---|"]
-    for resource in release.datapackage["resources"]:
+    for resource in table_resources(release.datapackage):
         name = resource["name"]
-        parquet = resource.get("parquet", {}).get("path", f"{name}.parquet")
+        parquet = parquet_path(release.datapackage, name)
         files = f"[CSV]({folder}/{resource['path']}) · [Parquet]({folder}/{parquet})"
         what = _cell(resource.get("description", "")).removeprefix("One row per ").rstrip(".")
         lines.append(f"| `{name}` | {len(release.tables[name])} | {what} | {files} |")
@@ -245,7 +289,7 @@ def _dictionary(release: LatestRelease) -> str:
         "comes with `X_start` and `X_end` (earliest and latest day it can mean) and "
         "`X_precision`.",
     ]
-    for resource in release.datapackage["resources"]:
+    for resource in table_resources(release.datapackage):
         lines += ["", *_table_dictionary(resource)]
     return "\n".join(lines)
 
@@ -282,15 +326,24 @@ def _constraint_notes(field: dict[str, Any]) -> list[str]:
 
 
 def _citation(release: LatestRelease) -> str:
-    """How to cite the dataset."""
-    year = str(release.entry["date"])[:4]
-    license_ = release.datapackage.get("licenses", [{}])[0].get("name", "")
+    """How to cite the dataset: the line, BibTeX for this version, and where the metadata is."""
+    date = str(release.entry["date"])
+    files = {entry["path"] for entry in release.entry["files"]}
+    in_folder = (
+        f" and in [`{release.folder_name}/{CITATION_NAME}`]({release.folder_name}/{CITATION_NAME})"
+        if CITATION_NAME in files
+        else ""
+    )
     return (
         "## How to cite\n\n"
-        f"> {AUTHOR} ({year}). *{TITLE}* (version {release.version}) [Data set]. "
-        f"{license_}.\n\n"
-        f"Citation metadata (CFF) is in [`{CITATION_NAME}`](../{CITATION_NAME}) at the root "
-        "of the repository; cite the version you used, since published versions never change."
+        f"> {citation_line(release.version, date)}\n\n"
+        "```bibtex\n"
+        f"{render_bibtex(release.version, date)}\n"
+        "```\n\n"
+        "Cite the version you used: published versions never change. Citation metadata (CFF) is "
+        f"in [`{CITATION_NAME}`](../{CITATION_NAME}) at the root of the repository{in_folder}; "
+        "Zenodo reads "
+        f"[`{ZENODO_NAME}`](../{ZENODO_NAME}) to give each release a DOI."
     )
 
 

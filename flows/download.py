@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
+import re
 import shutil
 import time
-import tomllib
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,16 +25,17 @@ import requests
 
 from jrr.flows.release_index import (
     INDEX_NAME,
+    SUMS_NAME,
     DownloadError,
     check_sums,
     parse_index,
+    parse_sums,
     require_sums,
     resolve_version,
 )
+from jrr.settings import SettingsError, download_base
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DOWNLOAD_URL = "dataset"  # keep equal to [tool.jrr] download-url in pyproject.toml
-RETRIES = 3  # extra attempts after the first, for transient errors only
+RETRIES = 3  # extra attempts after the first, for transient errors only ($JRR_RETRIES)
 RETRY_WAIT = 1.0  # seconds before the first retry; doubles for each further one
 TIMEOUT = 30.0  # seconds to connect, and between bytes received
 PROGRESS_MIN_BYTES = 1024 * 1024
@@ -43,12 +45,16 @@ T = TypeVar("T")
 Source = str | Path  # an http(s) URL ending in "/" or a local folder
 
 
+LOG = logging.getLogger("jrr")
+_VERSION_FOLDER = re.compile(r"^v([0-9]+)\.([0-9]+)\.([0-9]+)$")
+
+
 def default_base_url() -> str:
-    """Base URL from $JRR_BASE_URL, else [tool.jrr] download-url of the project's pyproject."""
-    from_env = os.environ.get("JRR_BASE_URL", "").strip()
-    if from_env:
-        return from_env
-    return _resolve_against(_configured_url(REPO_ROOT / "pyproject.toml"), REPO_ROOT)
+    """Base URL from $JRR_BASE_URL, else the dataset/ folder of [tool.jrr] url."""
+    try:
+        return download_base()
+    except SettingsError as error:
+        raise DownloadError(str(error)) from None
 
 
 def fetch_index(base_url: str) -> dict[str, Any]:
@@ -63,9 +69,33 @@ def fetch_index(base_url: str) -> dict[str, Any]:
 def download_release(
     version: str | None, dest: Path, base_url: str | None = None, progress: bool = True
 ) -> Path:
-    """Download every file of a release into dest/v<version>, verified; return that folder."""
+    """Download every file of a release into dest/v<version>, verified; return that folder.
+
+    A pinned version already complete in `dest` is returned without any network access. For
+    the latest version, an unreachable server falls back to the newest complete version in
+    `dest`, with one warning line.
+    """
+    pinned = version not in (None, "latest")
+    if pinned and complete_in_cache(Path(dest) / f"v{str(version).removeprefix('v')}"):
+        return Path(dest) / f"v{str(version).removeprefix('v')}"
     base = base_url if base_url is not None else default_base_url()
-    release = resolve_version(fetch_index(base), version)
+    try:
+        index = fetch_index(base)
+    except DownloadError as error:
+        if pinned:
+            raise
+        cached = newest_cached(Path(dest))
+        if cached is None:
+            raise DownloadError(f"{error}; no complete release is cached in {dest}") from None
+        LOG.warning(
+            "warning: could not fetch the release index (%s); using %s, the newest release "
+            "complete in %s",
+            error,
+            cached.name,
+            dest,
+        )
+        return cached
+    release = resolve_version(index, version)
     require_sums(release)
     source = _release_source(_source(base), release["version"])
     target = Path(dest) / f"v{release['version']}"
@@ -75,20 +105,31 @@ def download_release(
     return _fill_staged(source, target, release, progress)
 
 
-def _configured_url(pyproject: Path) -> str:
-    """The download-url in a pyproject.toml, or the built-in default if it has none."""
-    if not pyproject.is_file():
-        return DEFAULT_DOWNLOAD_URL
-    with pyproject.open("rb") as file:
-        config = tomllib.load(file)
-    return str(config.get("tool", {}).get("jrr", {}).get("download-url", DEFAULT_DOWNLOAD_URL))
+def complete_in_cache(folder: Path) -> bool:
+    """True if `folder` holds a SHA256SUMS and every file it lists, each with that hash."""
+    try:
+        sums = parse_sums(folder / SUMS_NAME)
+    except (OSError, ValueError, DownloadError):
+        return False
+    return bool(sums) and all(
+        (folder / name).is_file() and _sha256(folder / name) == digest
+        for name, digest in sums.items()
+    )
 
 
-def _resolve_against(value: str, root: Path) -> str:
-    """A URL unchanged, or a folder path made absolute relative to `root`."""
-    if len(urlparse(value).scheme) > 1:
-        return value
-    return str(root / Path(value).expanduser())
+def newest_cached(dest: Path) -> Path | None:
+    """The folder of the newest version complete in `dest`, or None."""
+    if not dest.is_dir():
+        return None
+    versions = []
+    for folder in dest.iterdir():
+        match = _VERSION_FOLDER.match(folder.name)
+        if match and folder.is_dir():
+            versions.append((tuple(int(part) for part in match.groups()), folder))
+    for _, folder in sorted(versions, reverse=True):
+        if complete_in_cache(folder):
+            return folder
+    return None
 
 
 def _source(base_url: str) -> Source:
@@ -279,9 +320,15 @@ def _retrying(url: str, action: Callable[[], T]) -> T:
             return action()
         except requests.RequestException as exc:
             attempts += 1
-            if attempts > RETRIES or not _is_transient(exc):
+            if attempts > _retries() or not _is_transient(exc):
                 raise DownloadError(_describe(exc, url, attempts)) from exc
             time.sleep(RETRY_WAIT * 2 ** (attempts - 1))
+
+
+def _retries() -> int:
+    """How often to retry a transient error: $JRR_RETRIES, else RETRIES."""
+    value = os.environ.get("JRR_RETRIES", "").strip()
+    return int(value) if value.isdigit() else RETRIES
 
 
 def _is_transient(exc: requests.RequestException) -> bool:
@@ -307,4 +354,8 @@ def _describe(exc: requests.RequestException, url: str, attempts: int) -> str:
             else ""
         )
         return f"HTTP {response.status_code} {response.reason} for {url}{tries}{hint}"
+    if isinstance(exc, requests.ConnectionError):
+        reason = re.search(r"\[Errno -?[0-9]+\] ([^'\")\]]+)", str(exc))
+        why = reason.group(1).strip().lower() if reason else "no connection"
+        return f"could not reach {url}{tries}: {why}"
     return f"could not download {url}{tries}: {exc}"

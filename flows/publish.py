@@ -3,7 +3,8 @@
 releases.json is the commit point. The version folder is renamed into place just before it,
 and CHANGELOG.md, README.md, timeline.svg and CITATION.cff are derived from it afterwards,
 so a release interrupted at any point either never happened or can be completed by running
-the release again, which also clears up what the interrupted one left (flows/recovery.py).
+the release again, which also clears up what the interrupted one left (flows/recovery.py). The
+root's CITATION.cff, .zenodo.json and README citation line are derived the same way.
 """
 
 from __future__ import annotations
@@ -33,7 +34,14 @@ from jrr.flows.release_index import DownloadError, parse_index
 LOCK_TIMEOUT_SECONDS = 5.0
 INDEX_NAME = "releases.json"
 # Files outside the version folders that a release rewrites, relative to dataset/.
-DERIVED = ["CHANGELOG.md", "README.md", "timeline.svg", "../CITATION.cff"]
+DERIVED = [
+    "CHANGELOG.md",
+    "README.md",
+    "timeline.svg",
+    "../CITATION.cff",
+    "../.zenodo.json",
+    "../README.md",
+]
 
 
 class PublishError(Exception):
@@ -115,15 +123,14 @@ def _clear_unlisted(
 
 
 def refresh_derived(dataset_dir: Path) -> list[str]:
-    """Bring CHANGELOG.md, README.md, timeline.svg and CITATION.cff in line with releases.json."""
+    """Bring CHANGELOG.md, README.md, timeline.svg and the citation files up to releases.json."""
     releases = read_index(dataset_dir)["releases"]
     if not releases:
         return []
     before = {name: _read(dataset_dir / name) for name in DERIVED}
     write_if_changed(dataset_dir / "CHANGELOG.md", render_changelog(releases).encode("utf-8"))
     write_dataset_readme(dataset_dir)
-    if (dataset_dir.parent / "CITATION.cff").exists():
-        update_citation(dataset_dir.parent)
+    update_citation(dataset_dir.parent)
     return [name for name in DERIVED if _read(dataset_dir / name) != before[name]]
 
 

@@ -1,4 +1,4 @@
-"""The files of one release: tables as CSV and Parquet, datapackage.json, changes, checksums."""
+"""The files of a release: tables (CSV, Parquet, workbook), datapackage.json, citation, sums."""
 
 from __future__ import annotations
 
@@ -9,14 +9,22 @@ from typing import Any
 import pandas as pd
 
 from jrr.flows.files import file_entry, json_bytes, write_csv
+from jrr.flows.release_metadata import CITATION_NAME, NAME, package_metadata, render_citation
+from jrr.flows.workbook import write_workbook
 from jrr.schemas import TABLES
+from jrr.schemas.io import CHANGES_NAME, PARQUET_MEDIATYPE, TWIN_SUFFIX
 
-DATAPACKAGE_NAME = "japan-russia-relations"
 CODEBOOK_NAME = "CODEBOOK.md"
-LICENSE = {
-    "name": "CC-BY-4.0",
-    "path": "https://creativecommons.org/licenses/by/4.0/",
-    "title": "Creative Commons Attribution 4.0",
+# What each column of changes.csv means; a column not listed gets a pointer to the changelog.
+CHANGES_FIELDS = {
+    "table": "Table of the record.",
+    "record_id": "Identifier of the record.",
+    "change": "added, changed, removed or renamed.",
+    "previous_id": "The record's former id, for a renamed record.",
+    "fields": "Fields that changed.",
+    "field": "The field that changed.",
+    "old_value": "Value in the previous release.",
+    "new_value": "Value in this release.",
 }
 
 
@@ -40,48 +48,87 @@ def read_codebook(folder: Path) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
+def workbook_name(version: str) -> str:
+    """The file name of a release's Excel workbook."""
+    return f"{NAME}-{version}.xlsx"
+
+
 def write_release_folder(folder: Path, plan: ReleasePlan) -> list[dict[str, Any]]:
     """Write every file of a release into `folder`; return releases.json's file entries."""
     folder.mkdir(parents=True)
-    resources = []
     for name, frame in plan.tables.items():
         write_csv(frame, folder / f"{name}.csv")
         frame.to_parquet(folder / f"{name}.parquet", index=False)
-        resources.append(_resource(folder, name, plan.table_schemas[name]))
-    datapackage = {
-        "name": DATAPACKAGE_NAME,
-        "title": "Japan–Russia Relations Dataset",
-        "version": plan.version,
-        "licenses": [LICENSE],
-        "resources": resources,
-    }
-    (folder / "datapackage.json").write_bytes(json_bytes(datapackage))
-    write_csv(plan.changes, folder / "changes.csv")
+    write_csv(plan.changes, folder / f"{CHANGES_NAME}.csv")
+    write_workbook(folder / workbook_name(plan.version), plan.tables, plan.date)
     if plan.codebook:
         (folder / CODEBOOK_NAME).write_text(plan.codebook, encoding="utf-8", newline="\n")
+    (folder / CITATION_NAME).write_text(
+        render_citation(plan.version, plan.date), encoding="utf-8", newline="\n"
+    )
+    resources = [_table(folder, name, plan.table_schemas[name]) for name in plan.tables]
+    resources += [_parquet_twin(folder, name, plan.table_schemas[name]) for name in plan.tables]
+    resources.append(_changes(folder, plan.changes))
+    datapackage = {**package_metadata(plan.version, plan.date), "resources": resources}
+    (folder / "datapackage.json").write_bytes(json_bytes(datapackage))
     entries = [file_entry(folder, path.name) for path in sorted(folder.iterdir())]
     sums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in entries)
     (folder / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
     return [*entries, file_entry(folder, "SHA256SUMS")]
 
 
-def _resource(folder: Path, name: str, schema: dict[str, Any]) -> dict[str, Any]:
-    """A Data Package resource for one table's CSV, naming its Parquet twin."""
-    csv_entry = file_entry(folder, f"{name}.csv")
-    parquet_entry = file_entry(folder, f"{name}.parquet")
+def _table(folder: Path, name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """The Data Package resource of one table's CSV."""
+    entry = file_entry(folder, f"{name}.csv")
     return {
         "name": name,
-        "path": csv_entry["path"],
+        "type": "table",
+        "path": entry["path"],
         "description": TABLES[name].description if name in TABLES else "",
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "hash": f"sha256:{csv_entry['sha256']}",
-        "bytes": csv_entry["bytes"],
+        "hash": f"sha256:{entry['sha256']}",
+        "bytes": entry["bytes"],
         "schema": schema,
-        "parquet": {
-            "path": parquet_entry["path"],
-            "hash": f"sha256:{parquet_entry['sha256']}",
-            "bytes": parquet_entry["bytes"],
-        },
+    }
+
+
+def _parquet_twin(folder: Path, name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """The resource of a table's Parquet file: the same rows under the same Table Schema."""
+    # No hash or bytes: frictionless reads Parquet through its own reader, which cannot check
+    # them. SHA256SUMS and releases.json hold both.
+    return {
+        "name": f"{name}{TWIN_SUFFIX}",
+        "type": "table",
+        "path": f"{name}.parquet",
+        "description": f"The `{name}` table as Parquet: the same rows as {name}.csv.",
+        "format": "parquet",
+        "mediatype": PARQUET_MEDIATYPE,
+        "schema": schema,
+    }
+
+
+def _changes(folder: Path, changes: pd.DataFrame) -> dict[str, Any]:
+    """The resource of changes.csv: the record changes against the previous release."""
+    entry = file_entry(folder, f"{CHANGES_NAME}.csv")
+    fields = [
+        {
+            "name": column,
+            "type": "string",
+            "description": CHANGES_FIELDS.get(column, "See CHANGELOG.md."),
+        }
+        for column in changes.columns
+    ]
+    return {
+        "name": CHANGES_NAME,
+        "type": "table",
+        "path": entry["path"],
+        "description": "What changed since the previous release, one row per record change.",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "hash": f"sha256:{entry['sha256']}",
+        "bytes": entry["bytes"],
+        "schema": {"fields": fields, "missingValues": [""]},
     }

@@ -27,7 +27,7 @@ from jrr.flows.release_index import (
 )
 from jrr.flows.serve_db import ARTICLES, ArticleText, build_database, read_texts, texts_digest
 from jrr.flows.serve_metadata import DATABASE, datasette_metadata
-from jrr.schemas.io import read_datapackage, read_table
+from jrr.schemas.io import read_datapackage, read_table, table_resources
 
 SITE = Path(__file__).resolve().parent / "serve_site"
 PLUGINS_DIR = SITE / "plugins"
@@ -89,7 +89,7 @@ def _default_url() -> str:
 
 def _texts(folder: Path, texts_dir: Path | None) -> dict[str, ArticleText] | None:
     """Verified article texts (or why not) if the release has an articles table."""
-    names = {resource["name"] for resource in read_datapackage(folder)["resources"]}
+    names = {resource["name"] for resource in table_resources(read_datapackage(folder))}
     return read_texts(read_table(folder, ARTICLES), texts_dir) if ARTICLES in names else None
 
 

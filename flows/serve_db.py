@@ -16,7 +16,7 @@ import pandas as pd
 import sqlite_utils
 
 from jrr.flows.ingest import normalise_text
-from jrr.schemas.io import read_datapackage, read_release
+from jrr.schemas.io import read_datapackage, read_release, table_resources
 
 # Bump when the layout of the built database changes, so cached databases are rebuilt.
 BUILD_FORMAT = "1"
@@ -92,7 +92,7 @@ def build_database(folder: Path, target: Path, texts: dict[str, ArticleText] | N
     """Write the release in `folder` as an SQLite database at `target` (replaced if present)."""
     datapackage = read_datapackage(folder)
     frames = read_release(folder)
-    schemas = {resource["name"]: resource["schema"] for resource in datapackage["resources"]}
+    schemas = {resource["name"]: resource["schema"] for resource in table_resources(datapackage)}
     target.unlink(missing_ok=True)
     db = sqlite_utils.Database(target)
     try:

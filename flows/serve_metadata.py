@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jrr.flows.serve_db import ARTICLES, TEXT_DESCRIPTIONS
+from jrr.schemas.io import table_resources
 
 DATABASE = "jrr"
 # Columns faceted by default wherever a table has them.
@@ -49,14 +50,14 @@ def _package_description(datapackage: dict[str, Any]) -> str:
     """The package's own description, or a sentence listing its tables."""
     if datapackage.get("description"):
         return str(datapackage["description"])
-    names = ", ".join(resource["name"] for resource in datapackage["resources"])
+    names = ", ".join(resource["name"] for resource in table_resources(datapackage))
     return f"Tables: {names}."
 
 
 def _tables(datapackage: dict[str, Any], texts_added: bool) -> dict[str, Any]:
     """Per-table metadata: description, column descriptions, default facets, label and sort."""
     tables = {}
-    for resource in datapackage["resources"]:
+    for resource in table_resources(datapackage):
         name = resource["name"]
         fields = resource["schema"]["fields"]
         columns = {field["name"]: field.get("description", "") for field in fields}
@@ -77,7 +78,7 @@ def _tables(datapackage: dict[str, Any], texts_added: bool) -> dict[str, Any]:
 
 def canned_queries(datapackage: dict[str, Any]) -> dict[str, Any]:
     """Queries over the evidence table, generated from the tables the release has."""
-    schemas = {resource["name"]: resource["schema"] for resource in datapackage["resources"]}
+    schemas = {resource["name"]: resource["schema"] for resource in table_resources(datapackage)}
     evidence = schemas.get(EVIDENCE)
     if evidence is None or ARTICLES not in schemas:
         return {}

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from jrr.flows.changelog import render_changelog
-from jrr.flows.dataset_readme import render_readme, render_timeline_svg
+from jrr.flows.dataset_readme import render_readme, render_timeline_svg, root_pages
 from jrr.flows.pipeline import Dataset, build_dataset
 from jrr.flows.problems import InputError, Problem
 from jrr.flows.publish import PublishError, read_index
@@ -52,10 +52,15 @@ def _stale_pages(dataset_dir: Path, releases: list[dict[str, Any]]) -> list[Prob
         "README.md": render_readme(dataset_dir).encode("utf-8"),
         "timeline.svg": render_timeline_svg(dataset_dir),
     }
-    return [
+    stale = [
         Problem(f"dataset/{name}", 1, "file", f"out of date with releases.json: {RUN_RELEASE}")
         for name, data in expected.items()
         if not (dataset_dir / name).exists() or (dataset_dir / name).read_bytes() != data
+    ]
+    return stale + [
+        Problem(path.name, 1, "file", f"out of date with releases.json: {RUN_RELEASE}")
+        for path, data in root_pages(dataset_dir.parent).items()
+        if not path.exists() or path.read_bytes() != data
     ]
 
 

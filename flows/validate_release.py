@@ -15,7 +15,15 @@ from jrr.flows.problems import Problem
 from jrr.flows.release_index import SUMS_NAME, DownloadError, parse_sums
 from jrr.schemas import ForeignKey
 from jrr.schemas.datapackage import pandera_schema
-from jrr.schemas.io import read_csv, read_datapackage, table_schemas
+from jrr.schemas.io import (
+    CHANGES_NAME,
+    parquet_path,
+    read_csv,
+    read_datapackage,
+    table_resources,
+    table_schemas,
+)
+from jrr.schemas.published_checks import check_rows
 from jrr.schemas.validation import Violation, check_cross_table, validate_frame
 
 
@@ -36,13 +44,78 @@ def validate_path(path: Path, root: Path) -> list[Problem]:
     if datapackage is None:
         return problems
     schema = table_schemas(datapackage).get(name)
+    if path.name == SUMS_NAME:
+        return []  # it parses: datapackage.json and the files beside it are checked against it
+    if schema is None and path.suffix not in (".csv", ".parquet") or name == CHANGES_NAME:
+        return _file_checksum(path, datapackage, root)  # changes, workbook, citation: its sum
     if schema is None:
         return [Problem(shown(path, root), 1, "file", f"no table {name!r} in datapackage.json")]
-    frame, problems = _read(path, root)
+    problems = _file_checksum(path, datapackage, root)
+    frame, unreadable = _read(path, root)
     if frame is None:
-        return problems
-    _, violations = validate_frame(name, pandera_schema(name, schema), frame)
-    return [_problem(violation, path, root) for violation in violations]
+        return problems + unreadable
+    frame, violations = check_table(name, schema, frame)
+    if not violations:
+        violations = _cross_table(folder, datapackage, name, frame, path.suffix)
+    return problems + [_problem(violation, path, root) for violation in violations]
+
+
+def check_table(
+    name: str, schema: dict[str, Any], frame: pd.DataFrame
+) -> tuple[pd.DataFrame, list[Violation]]:
+    """One table against its Table Schema and the EDTF date rules; the coerced frame."""
+    frame, violations = validate_frame(name, pandera_schema(name, schema), frame)
+    return frame, sorted(
+        violations + check_rows(name, frame, schema),
+        key=lambda v: (v.row is not None, v.row or 0, v.column),
+    )
+
+
+def _file_checksum(path: Path, datapackage: dict[str, Any], root: Path) -> list[Problem]:
+    """The file's SHA-256 against the SHA256SUMS beside it (or, without one, datapackage.json)."""
+    sums_path = path.parent / SUMS_NAME
+    where = SUMS_NAME
+    if sums_path.is_file():
+        try:
+            expected = parse_sums(sums_path).get(path.name)
+        except (OSError, ValueError, DownloadError) as error:
+            return [Problem(shown(sums_path, root), 1, "file", f"unreadable: {error}")]
+    else:
+        where = "datapackage.json"
+        hashes = {r["path"]: r.get("hash", "") for r in datapackage["resources"]}
+        expected = str(hashes.get(path.name, "")).removeprefix("sha256:") or None
+    if expected is None:
+        message = f"not listed in {where}: its checksum cannot be verified"
+        return [Problem(shown(path, root), 1, "file", message)]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != expected:
+        message = (
+            f"sha256 {digest} differs from {expected} in {where}: the file was changed after "
+            "it was published; download it again"
+        )
+        return [Problem(shown(path, root), 1, "file", message)]
+    return []
+
+
+def _cross_table(
+    folder: Path, datapackage: dict[str, Any], name: str, frame: pd.DataFrame, suffix: str
+) -> list[Violation]:
+    """Keys and evidence rules of one table, checked against the other tables beside it."""
+    frames = {name: frame}
+    for resource in table_resources(datapackage):
+        other = resource["name"]
+        if other == name:
+            continue
+        path = folder / (resource["path"] if suffix == ".csv" else parquet_path(datapackage, other))
+        sibling, unreadable = _read(path, folder)
+        if sibling is None:
+            return []
+        sibling, violations = check_table(other, resource["schema"], sibling)
+        if violations:
+            return []  # the sibling is broken itself: validating the folder reports it
+        frames[other] = sibling
+    cross = check_cross_table(frames, _foreign_keys(datapackage))
+    return [violation for violation in cross if violation.table == name]
 
 
 def validate_release(folder: Path, entries: list[dict[str, Any]], root: Path) -> list[Problem]:
@@ -91,21 +164,49 @@ def validate_release_tables(folder: Path, root: Path, broken: set[str]) -> list[
     if datapackage is None:
         return problems
     frames: dict[str, pd.DataFrame] = {}
-    for resource in datapackage["resources"]:
+    resources = table_resources(datapackage)
+    for resource in resources:
         name = resource["name"]
-        schema = pandera_schema(name, resource["schema"])
-        for path in _table_files(folder, resource):
+        read: list[pd.DataFrame] = []
+        for path in _table_files(folder, datapackage, resource):
             if shown(path, root) in broken:
                 continue
             frame, unreadable = _read(path, root)
             problems += unreadable
             if frame is not None:
-                frame, violations = validate_frame(name, schema, frame)
+                frame, violations = check_table(name, resource["schema"], frame)
                 problems += [_problem(v, path, root) for v in violations]
                 frames[name] = frame
-    if not problems and not broken and len(frames) == len(datapackage["resources"]):
+                if not violations:
+                    read.append(frame)
+        if len(read) == 2 and not read[0].equals(read[1]):
+            path = folder / resource["path"]
+            message = "differs from its Parquet twin: one of the two was edited after publication"
+            problems.append(Problem(shown(path, root), 1, "file", message))
+    if not problems and not broken and len(frames) == len(resources):
         cross = check_cross_table(frames, _foreign_keys(datapackage))
         problems += [_problem(v, folder / f"{v.table}.csv", root) for v in cross]
+    return problems
+
+
+def twin_mismatches(folder: Path, root: Path) -> list[Problem]:
+    """Tables whose CSV and Parquet files, both readable and valid, hold different rows."""
+    datapackage, problems = _datapackage(folder, root)
+    if datapackage is None:
+        return problems
+    for resource in table_resources(datapackage):
+        frames = []
+        for path in _table_files(folder, datapackage, resource):
+            frame, unreadable = _read(path, root)
+            if frame is None:
+                return problems + unreadable
+            frame, violations = check_table(resource["name"], resource["schema"], frame)
+            if violations:
+                return problems + [_problem(v, path, root) for v in violations]
+            frames.append(frame)
+        if not frames[0].equals(frames[1]):
+            message = "differs from its Parquet twin: one of the two was edited after publication"
+            problems.append(Problem(shown(folder / resource["path"], root), 1, "file", message))
     return problems
 
 
@@ -114,9 +215,9 @@ def _datapackage(folder: Path, root: Path) -> tuple[dict[str, Any] | None, list[
     path = folder / "datapackage.json"
     try:
         datapackage = read_datapackage(folder)
-        for resource in datapackage["resources"]:
+        for resource in table_resources(datapackage):
             pandera_schema(resource["name"], resource["schema"])
-            _table_files(folder, resource)
+            _table_files(folder, datapackage, resource)
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
         message = (
             f"unreadable or not a Data Package of this dataset ({type(error).__name__}: {error})"
@@ -125,12 +226,9 @@ def _datapackage(folder: Path, root: Path) -> tuple[dict[str, Any] | None, list[
     return datapackage, []
 
 
-def _table_files(folder: Path, resource: dict[str, Any]) -> list[Path]:
-    """The CSV of a resource and its Parquet twin."""
-    paths = [folder / resource["path"]]
-    if "parquet" in resource:
-        paths.append(folder / resource["parquet"]["path"])
-    return paths
+def _table_files(folder: Path, datapackage: dict[str, Any], resource: dict[str, Any]) -> list[Path]:
+    """The CSV of a table and its Parquet twin."""
+    return [folder / resource["path"], folder / parquet_path(datapackage, resource["name"])]
 
 
 def _foreign_keys(datapackage: dict[str, Any]) -> dict[str, tuple[ForeignKey, ...]]:
@@ -144,7 +242,7 @@ def _foreign_keys(datapackage: dict[str, Any]) -> dict[str, tuple[ForeignKey, ..
             )
             for key in resource["schema"].get("foreignKeys", [])
         )
-        for resource in datapackage["resources"]
+        for resource in table_resources(datapackage)
     }
 
 

@@ -68,7 +68,12 @@ def plan_release(
 
 
 def rebuild_differences(dataset_dir: Path, dataset: Dataset, scratch: Path) -> list[str]:
-    """Files of the latest release that `dataset` would not reproduce byte for byte."""
+    """Data files of the latest release that `dataset` would not reproduce byte for byte.
+
+    Only the tables' CSV and Parquet files and their Table Schemas are compared: metadata files
+    (datapackage.json's descriptive part, CITATION.cff, the workbook) follow the release format
+    of the version that wrote them, and published folders are never rewritten to a newer one.
+    """
     releases = read_index(dataset_dir)["releases"]
     if not releases:
         return []
@@ -85,8 +90,14 @@ def rebuild_differences(dataset_dir: Path, dataset: Dataset, scratch: Path) -> l
     )
     rebuilt = {entry["path"]: entry for entry in write_release_folder(scratch, plan)}
     published = {entry["path"]: entry for entry in latest["files"]}
-    return sorted(
+    published_schemas = table_schemas(read_datapackage(folder))
+    tables = set(dataset.tables) | set(published_schemas)
+    data_files = {f"{name}.{suffix}" for name in tables for suffix in ("csv", "parquet")}
+    differences = [
         f"v{latest['version']}/{name}"
-        for name in rebuilt.keys() | published.keys()
+        for name in data_files
         if rebuilt.get(name) != published.get(name)
-    )
+    ]
+    if published_schemas != plan.table_schemas:
+        differences.append(f"v{latest['version']}/datapackage.json")
+    return sorted(differences)

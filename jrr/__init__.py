@@ -5,6 +5,7 @@ The installed package is `jrr`; in the repository its parts live in the top-leve
 `jrr.schemas`).
 """
 
+from jrr.flows.release_index import DownloadError
 from jrr.schemas.load import load
 
-__all__ = ["load"]
+__all__ = ["DownloadError", "load"]

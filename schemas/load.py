@@ -21,13 +21,19 @@ def load(
 ) -> pd.DataFrame:
     """One table of a release, downloaded once into a cache and validated with its own schema.
 
-    `base_url` defaults to $JRR_BASE_URL, else the project's configured download URL;
-    `cache_dir` to $JRR_CACHE_DIR, else the user cache folder (pooch.os_cache).
+    `base_url` defaults to $JRR_BASE_URL, else the dataset/ folder of [tool.jrr] url;
+    `cache_dir` to $JRR_CACHE_DIR, else the user cache folder (pooch.os_cache). A pinned
+    version complete in the cache loads without network access. A failure raises
+    `jrr.DownloadError` with one sentence saying what to do.
     """
-    # Imported here so that `import schemas` stays free of the download stack.
+    # Imported here so that `import jrr.schemas` stays free of the download stack.
     from jrr.flows.download import download_release
+    from jrr.flows.release_index import DownloadError
 
-    folder = download_release(version, cache_folder(cache_dir), base_url, progress=False)
+    try:
+        folder = download_release(version, cache_folder(cache_dir), base_url, progress=False)
+    except DownloadError as error:
+        raise DownloadError(str(error)) from None  # the sentence, without the HTTP stack
     tables = list(table_schemas(read_datapackage(folder)))
     if table not in tables:
         raise ValueError(

@@ -100,7 +100,8 @@ def test_diff_of_a_damaged_release_fails_clearly(tmp_path: Path) -> None:
     code, _, err = run_jrr("diff", "1.0.0", "1.0.0", "--root", str(tmp_path))
 
     assert code == 1
-    assert "jrr diff: cannot read 1.0.0 or 1.0.0 (ArrowInvalid); run jrr validate" in err
+    assert "dataset/v1.0.0/meetings.parquet:1: file: sha256 " in err
+    assert err.endswith("1 problem(s) in v1.0.0; nothing compared.\n")
 
 
 def test_download_into_a_file_fails_clearly(tmp_path: Path) -> None:

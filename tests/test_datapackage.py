@@ -6,12 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import RELEASE_DATE, ROOT
 from frictionless import validate
 
+from jrr.flows.files import file_entry
 from jrr.schemas import TABLES
-from jrr.schemas.datapackage import table_schema
-from jrr.schemas.io import read_datapackage
+from jrr.schemas.datapackage import current_table_schemas, table_schema
+from jrr.schemas.io import read_datapackage, table_schemas
+from jrr.settings import dataset_url
 
 RELEASE_FOLDERS = sorted((ROOT / "dataset").glob("v*"))
 
@@ -82,3 +84,24 @@ def test_every_foreign_key_is_declared() -> None:
         ("evidence", "article_id", "articles"),
         ("claims", "article_id", "articles"),
     }
+
+
+def test_new_releases_have_a_complete_data_package_v2(golden_released: Path) -> None:
+    folder = golden_released / "dataset" / "v1.0.0"
+    package = read_datapackage(folder)
+    assert package["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert package["created"] == f"{RELEASE_DATE}T00:00:00Z"  # the release date: deterministic
+    assert package["version"] == "1.0.0"
+    assert package["homepage"] == dataset_url()
+    for key in ["id", "description", "keywords", "contributors", "sources", "licenses"]:
+        assert package[key], key
+    data_files = {p.name for p in folder.iterdir() if p.suffix in (".csv", ".parquet")}
+    assert {resource["path"] for resource in package["resources"]} == data_files
+    for resource in package["resources"]:
+        if "hash" in resource:
+            entry = file_entry(folder, resource["path"])
+            assert (resource["hash"], resource["bytes"]) == (
+                f"sha256:{entry['sha256']}",
+                entry["bytes"],
+            )
+    assert table_schemas(package) == current_table_schemas()

@@ -15,7 +15,6 @@ import yaml
 from jrr.flows.dataset_readme import (
     render_readme,
     render_timeline_svg,
-    update_citation,
     write_dataset_readme,
 )
 from jrr.flows.files import json_bytes
@@ -169,26 +168,3 @@ def test_citation_matches_the_latest_release() -> None:
     assert citation["cff-version"] == "1.2.0"
     assert citation["type"] == "dataset"
     assert citation["license"] == "CC-BY-4.0"
-
-
-def test_update_citation_sets_version_and_date_only(tmp_path: Path) -> None:
-    shutil.copy(ROOT / "CITATION.cff", tmp_path / "CITATION.cff")
-    (tmp_path / "dataset").mkdir()
-    latest = {**_latest_release(), "version": "2.3.4", "date": "2031-05-06"}
-    (tmp_path / "dataset" / "releases.json").write_bytes(json_bytes({"releases": [latest]}))
-    update_citation(tmp_path)
-    updated = (tmp_path / "CITATION.cff").read_text("utf-8")
-    original = (ROOT / "CITATION.cff").read_text("utf-8")
-    assert yaml.safe_load(updated) == {
-        **yaml.safe_load(original),
-        "version": "2.3.4",
-        "date-released": yaml.safe_load("2031-05-06"),
-    }
-    assert len(updated.splitlines()) == len(original.splitlines())
-
-
-def test_update_citation_refuses_a_file_without_a_version_line(tmp_path: Path) -> None:
-    shutil.copytree(DATASET, tmp_path / "dataset", ignore=shutil.ignore_patterns("v*"))
-    (tmp_path / "CITATION.cff").write_text("cff-version: 1.2.0\ndate-released: 2020-01-01\n")
-    with pytest.raises(ValueError, match="'version:'"):
-        update_citation(tmp_path)

@@ -15,7 +15,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
+from jrr import settings
 from jrr.flows import download
 from jrr.flows.download import (
     DownloadError,
@@ -304,7 +306,7 @@ def test_second_call_requests_no_data_files(server: LoopbackServer, dest: Path) 
     _assert_complete(folder, "1.0.0")
     data_requests = {p: n for p, n in server.requests.items() if p != "/releases.json"}
     assert data_requests == {f"/v1.0.0/{name}": 1 for name in [*RELEASES["1.0.0"], "SHA256SUMS"]}
-    assert server.requests["/releases.json"] == 2
+    assert server.requests["/releases.json"] == 1  # a pinned version complete here: no network
 
 
 def test_second_call_rewrites_nothing(base: str, dest: Path) -> None:
@@ -419,26 +421,13 @@ def test_unusable_base(base_url: str, expected: str) -> None:
         fetch_index(base_url)
 
 
-@pytest.mark.parametrize(
-    ("table", "expected"),
-    [
-        ('[tool.jrr]\ndownload-url = "dataset"\n', "{root}/dataset"),
-        (
-            '[tool.jrr]\ndownload-url = "https://example.org/dataset"\n',
-            "https://example.org/dataset",
-        ),
-        ('[tool.jrr]\ndownload-url = "/srv/dataset"\n', "/srv/dataset"),
-        ('[project]\nname = "no-jrr-table"\n', "{root}/dataset"),
-        (None, "{root}/dataset"),
-    ],
-)
-def test_default_base_url_from_pyproject(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str | None, expected: str
+def test_default_base_url_is_the_dataset_folder_of_the_configured_url(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    if table is not None:
-        (tmp_path / "pyproject.toml").write_text(table)
-    monkeypatch.setattr(download, "REPO_ROOT", tmp_path)
-    assert default_base_url() == expected.format(root=tmp_path)
+    monkeypatch.delenv("JRR_BASE_URL", raising=False)
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        url = tomllib.load(file)["tool"]["jrr"]["url"]
+    assert default_base_url() == f"{url}/raw/main/dataset/"
 
 
 def test_environment_overrides_pyproject(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -446,7 +435,25 @@ def test_environment_overrides_pyproject(monkeypatch: pytest.MonkeyPatch) -> Non
     assert default_base_url() == "https://mirror.example.org/dataset/"
 
 
-def test_module_default_matches_pyproject() -> None:
-    with (download.REPO_ROOT / "pyproject.toml").open("rb") as file:
-        config = tomllib.load(file)
-    assert config["tool"]["jrr"]["download-url"] == download.DEFAULT_DOWNLOAD_URL
+def test_no_configured_url_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JRR_BASE_URL", raising=False)
+    monkeypatch.setattr(settings, "settings", lambda: {})
+    with pytest.raises(DownloadError, match=r"no dataset URL is configured .* set JRR_BASE_URL"):
+        default_base_url()
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "expected"),
+    [
+        ('[project]\nname = "japan-russia-relations"\n[tool.jrr]\nurl = "https://a.example"\n', 1),
+        ('[project]\nname = "another-project"\n[tool.jrr]\nurl = "https://a.example"\n', None),
+        (None, None),
+    ],
+)
+def test_only_this_projects_pyproject_is_read(
+    tmp_path: Path, pyproject: str | None, expected: int | None
+) -> None:
+    if pyproject is not None:
+        (tmp_path / "pyproject.toml").write_text(pyproject)
+    found = settings.read_pyproject_settings(tmp_path / "pyproject.toml")
+    assert found == (None if expected is None else {"url": "https://a.example"})

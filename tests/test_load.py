@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +23,7 @@ import pooch
 import pyarrow
 import pytest
 
+from jrr import DownloadError
 from jrr.schemas import load
 from jrr.schemas.load import cache_folder
 
@@ -176,3 +179,51 @@ def _reseal(dataset: Path, name: str) -> None:
             entry["sha256"] = hashlib.sha256(changed.read_bytes()).hexdigest()
             entry["bytes"] = changed.stat().st_size
     (dataset / "releases.json").write_text(json.dumps(index), "utf-8")
+
+
+def _closed_port_url() -> str:
+    """The URL of a loopback port nothing listens on (a server that is down)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+def test_pinned_version_in_the_cache_loads_without_network(served: Served, tmp_path: Path) -> None:
+    load("meetings", version="1.0.0", base_url=served.url, cache_dir=tmp_path)
+    served.requests.clear()
+    frame = load("meetings", version="1.0.0", base_url=served.url, cache_dir=tmp_path)
+    assert served.requests == Counter()  # not even releases.json
+    offline = load("meetings", version="1.0.0", base_url=_closed_port_url(), cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(offline, frame)
+
+
+def test_latest_falls_back_to_the_newest_cached_version_with_one_warning(
+    served: Served,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("JRR_RETRIES", "0")
+    expected = load("figures", base_url=served.url, cache_dir=tmp_path)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="jrr"):
+        frame = load("figures", base_url=_closed_port_url(), cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(frame, expected)
+    [record] = caplog.records
+    assert record.getMessage().startswith("warning: could not fetch the release index (could not")
+    assert f"using v{LATEST}, the newest release complete in {tmp_path}" in record.getMessage()
+
+
+def test_cold_cache_and_server_down_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JRR_RETRIES", "0")
+    url = _closed_port_url()
+    with pytest.raises(DownloadError) as caught:
+        load("meetings", base_url=url, cache_dir=tmp_path)
+    assert str(caught.value) == (
+        f"could not reach {url}releases.json: connection refused; "
+        f"no complete release is cached in {tmp_path}"
+    )
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__

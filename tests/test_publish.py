@@ -11,6 +11,7 @@ from conftest import ROOT
 from helpers import run_jrr, tree_digest
 
 from jrr.flows import caching, pipeline, publish
+from jrr.flows.dataset_readme import CITATION_START
 from jrr.flows.pipeline import build_dataset
 from jrr.flows.publish import PublishError
 from jrr.flows.versioning import plan_release
@@ -69,11 +70,11 @@ def test_an_unexpected_error_after_the_commit_point_is_rolled_back(
     released_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copy(ROOT / "CITATION.cff", released_project / "CITATION.cff")
-    (released_project / "CITATION.cff").write_text("no version line here\n")
+    (released_project / "README.md").write_text(f"{CITATION_START}\n{CITATION_START}\n")
     _replace(released_project, "city: Moscow", "city: Kazan")
     before = tree_digest(released_project / "dataset")
 
-    with pytest.raises(ValueError, match="expected one top-level 'version:' line"):
+    with pytest.raises(ValueError, match="expected one citation block"):
         run_jrr("release", "--root", str(released_project))
 
     assert tree_digest(released_project / "dataset") == before

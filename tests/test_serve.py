@@ -23,7 +23,7 @@ from jrr.flows.ingest import normalise_text
 from jrr.flows.serve import PLUGINS_DIR, SETTINGS, TEMPLATES_DIR, Prepared, prepare
 from jrr.flows.serve_db import foreign_keys
 from jrr.flows.serve_metadata import FACET_COLUMNS
-from jrr.schemas.io import read_datapackage, read_release
+from jrr.schemas.io import read_datapackage, read_release, table_resources
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ class Marks(HTMLParser):
 def test_database_has_every_table_key_and_search_index(prepared: Prepared) -> None:
     db = sqlite_utils.Database(prepared.database)
     frames = read_release(prepared.folder)
-    for resource in read_datapackage(prepared.folder)["resources"]:
+    for resource in table_resources(read_datapackage(prepared.folder)):
         name, schema = resource["name"], resource["schema"]
         table = db[name]
         fields = [field["name"] for field in schema["fields"]]
@@ -124,7 +124,7 @@ def test_metadata_comes_from_the_datapackage_and_releases_json(
     assert metadata["license_url"] == datapackage["licenses"][0]["path"]
     assert f"v{release['version']}" in metadata["source"]
     tables = metadata["databases"]["jrr"]["tables"]
-    for resource in datapackage["resources"]:
+    for resource in table_resources(datapackage):
         table = tables[resource["name"]]
         assert table["description"] == resource["description"]
         for field in resource["schema"]["fields"]:

@@ -1,0 +1,181 @@
+"""One Excel workbook per release: every table as a sheet, for spreadsheet users.
+
+Excel opens a UTF-8 CSV without a byte-order mark in the legacy code page and garbles `–`
+and `’`; adding a BOM would break RFC 4180 readers. The .xlsx (Office Open XML, written here
+directly, which is ~40 times faster than openpyxl's writer) carries the same cells with their
+characters intact. Every text cell is an inline string, never a formula, so a verbatim quote
+starting with `=`, `+`, `-` or `@` shows as text. Dates are ISO text (Excel's dates cannot
+reach before 1900); numbers are numbers. A table longer than a sheet's row limit continues on
+sheets `<table> 2`, `<table> 3`, … Every zip entry and the workbook's created/modified
+properties carry the release date, so the same release gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pandas as pd
+
+MAX_DATA_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE = "application/vnd.openxmlformats-officedocument"
+# Characters XML 1.0 cannot carry, and text that Excel would read as such an escape.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def write_workbook(
+    path: Path, tables: dict[str, pd.DataFrame], date: str, max_rows: int = MAX_DATA_ROWS
+) -> None:
+    """Write every table as sheets of an .xlsx at `path`, stamped with the release `date`."""
+    stamp = dt.datetime.fromisoformat(date)
+    sheets = [
+        (name if part == 1 else f"{name} {part}", frame.iloc[start : start + max_rows])
+        for name, frame in tables.items()
+        for part, start in enumerate(range(0, max(len(frame), 1), max_rows), 1)
+    ]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+
+        def put(name: str, chunks: Iterator[str] | str) -> None:
+            """Add one part to the archive, dated `stamp`."""
+            entry = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(entry, "w") as file:
+                for chunk in [chunks] if isinstance(chunks, str) else chunks:
+                    file.write(chunk.encode("utf-8"))
+
+        put("[Content_Types].xml", _content_types(len(sheets)))
+        put("_rels/.rels", _package_rels())
+        put("docProps/core.xml", _core(stamp))
+        put("xl/workbook.xml", _workbook([title for title, _ in sheets]))
+        put("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
+        put("xl/styles.xml", _styles())
+        for number, (_, frame) in enumerate(sheets, 1):
+            put(f"xl/worksheets/sheet{number}.xml", _sheet(frame))
+
+
+def _sheet(frame: pd.DataFrame) -> Iterator[str]:
+    """A worksheet: the header row, then one row per record."""
+    yield f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">'
+    yield '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+    yield 'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'
+    yield "<row>" + "".join(_text_cell(str(column)) for column in frame.columns) + "</row>"
+    for values in frame.itertuples(index=False):
+        yield "<row>" + "".join(map(_cell, values)) + "</row>"
+    yield "</sheetData></worksheet>"
+
+
+def _cell(value: object) -> str:
+    """One cell: empty for null, a number for a number, an inline string for anything else."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "<c/>"
+    if isinstance(value, bool):
+        return f'<c t="b"><v>{int(value)}</v></c>'
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # numpy scalars
+    if isinstance(value, int | float):
+        return f"<c><v>{value!r}</v></c>" if math.isfinite(value) else _text_cell(str(value))
+    if isinstance(value, dt.date):
+        return _text_cell(value.isoformat())
+    return _text_cell(str(value))
+
+
+def _text_cell(text: str) -> str:
+    """A string cell holding `text` as written (never evaluated)."""
+    text = _UNWRITABLE.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+
+
+def _content_types(sheets: int) -> str:
+    """[Content_Types].xml: what each part of the package is."""
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{number}.xml" '
+        f'ContentType="{_OFFICE}.spreadsheetml.worksheet+xml"/>'
+        for number in range(1, sheets + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_OFFICE}.spreadsheetml.sheet.'
+        'main+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{_OFFICE}.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
+        f'package.core-properties+xml"/>{overrides}</Types>'
+    )
+
+
+def _package_rels() -> str:
+    """_rels/.rels: where the workbook and its properties are."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{_PACKAGE_RELS}">'
+        f'<Relationship Id="rId1" Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
+        'relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>'
+    )
+
+
+def _core(stamp: dt.datetime) -> str:
+    """docProps/core.xml: the creator and the release date as created and modified."""
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>jrr</dc:creator>'
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
+
+
+def _workbook(titles: list[str]) -> str:
+    """xl/workbook.xml: the sheets in order."""
+    sheets = "".join(
+        f'<sheet name="{escape(title[:31])}" sheetId="{number}" r:id="rId{number}"/>'
+        for number, title in enumerate(titles, 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>{sheets}</sheets></workbook>'
+    )
+
+
+def _workbook_rels(sheets: int) -> str:
+    """xl/_rels/workbook.xml.rels: the workbook's sheets and styles."""
+    relations = "".join(
+        f'<Relationship Id="rId{number}" Type="{_RELS}/worksheet" '
+        f'Target="worksheets/sheet{number}.xml"/>'
+        for number in range(1, sheets + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{_PACKAGE_RELS}">{relations}'
+        f'<Relationship Id="rId{sheets + 1}" Type="{_RELS}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    )
+
+
+def _styles() -> str:
+    """xl/styles.xml: the one default style Excel requires."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<styleSheet xmlns="{_MAIN}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/>'
+        '</font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill>'
+        '<patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/>'
+        "<right/><top/><bottom/><diagonal/></border></borders>"
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        '</cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" '
+        'xfId="0"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
+        'builtinId="0"/></cellStyles></styleSheet>'
+    )
