@@ -8,9 +8,9 @@ a device, a socket or a folder named like a file is reported, never read, and ne
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,10 +63,11 @@ def read_raw_files(root: Path) -> RawFiles:
         except FileNotFoundError:
             continue
         except _Refused as refused:
-            found.problems.append(Problem(folder, 1, "file", str(refused)))
+            path, message = refused.args
+            found.problems.append(Problem(path, 1, "file", message))
             continue
         try:
-            _read_folder(folder_fd, folder, kinds, found)
+            _read_folder(folder_fd, folder, folder, kinds, found)
         finally:
             os.close(folder_fd)
     return found
@@ -76,16 +77,23 @@ def _open_folder(root: Path, folder: str) -> int:
     """A descriptor of root/folder, opened without following any symbolic link below root."""
     fd = os.open(root, _DIR_FLAGS & ~os.O_NOFOLLOW)
     try:
-        for part in folder.split("/"):
+        parts = folder.split("/")
+        for number, part in enumerate(parts, 1):
             try:
                 child = os.open(part, _DIR_FLAGS, dir_fd=fd)
             except FileNotFoundError:
                 raise
             except OSError as error:
-                raise _Refused(
-                    f"must be a folder inside the repository, not a symbolic link or a file "
-                    f"({error.strerror})"
-                ) from error
+                try:
+                    link = stat.S_ISLNK(os.stat(part, dir_fd=fd, follow_symlinks=False).st_mode)
+                except OSError:
+                    link = False
+                message = (
+                    "is a symbolic link: it must be a folder inside the repository"
+                    if link
+                    else _open_problem(error, "must be a folder inside the repository")
+                )
+                raise _Refused("/".join(parts[:number]), message) from error
             os.close(fd)
             fd = child
     except BaseException:
@@ -94,49 +102,50 @@ def _open_folder(root: Path, folder: str) -> int:
     return fd
 
 
-def _read_folder(folder_fd: int, folder: str, kinds: dict[str, str], found: RawFiles) -> None:
-    """Read the input files of one folder; report everything else in it."""
+def _read_folder(
+    folder_fd: int, folder: str, top: str, kinds: dict[str, str], found: RawFiles
+) -> None:
+    """Read the input files of one folder; report everything else in it, subfolders too."""
     expected = " and ".join(f"<article_id>{suffix}" for suffix in sorted(kinds))
-    not_read = f"not read: {folder}/ holds only {expected} files"
-    for path, dir_fd, name, mode, top in _walk(folder_fd, folder):
+    not_read = f"not read: {top}/ holds only {expected} files"
+    try:
+        with os.scandir(folder_fd) as entries:
+            listed = sorted((e.name, e.stat(follow_symlinks=False).st_mode) for e in entries)
+    except OSError as error:
+        found.problems.append(Problem(folder, 1, "file", _open_problem(error)))
+        return
+    for name, mode in listed:
+        path = f"{folder}/{name}"
         found.present.add(path)
-        kind = kinds.get(Path(name).suffix) if top else None
+        kind = kinds.get(Path(name).suffix) if folder == top else None
         if stat.S_ISDIR(mode):
             if kind is not None:
                 found.problems.append(Problem(path, 1, "file", f"is a folder, not {_a(kind)}"))
-            continue
-        if not stat.S_ISREG(mode):
+            _read_subfolder(folder_fd, name, path, top, kinds, found)
+        elif not stat.S_ISREG(mode):
             found.problems.append(Problem(path, 1, "file", _not_regular(mode)))
         elif kind is None:
             found.problems.append(Problem(path, 1, "file", not_read))
         else:
             try:
-                found.data[path] = _read_regular(dir_fd, name, MAX_BYTES[kind], kind)
+                found.data[path] = _read_regular(folder_fd, name, MAX_BYTES[kind], kind)
             except _Refused as refused:
                 found.problems.append(Problem(path, 1, "file", str(refused)))
 
 
-def _walk(folder_fd: int, folder: str, depth: int = 0) -> Iterator[tuple[str, int, str, int, bool]]:
-    """(display path, parent fd, name, lstat mode, directly in the input folder) below it.
-
-    Real subfolders are walked (to report what they hold); links are never followed.
-    """
-    with os.scandir(folder_fd) as entries:
-        listed = sorted(
-            (entry.name, entry.stat(follow_symlinks=False).st_mode) for entry in entries
-        )
-    for name, mode in listed:
-        path = f"{folder}/{name}"
-        yield path, folder_fd, name, mode, depth == 0
-        if stat.S_ISDIR(mode):
-            try:
-                child = os.open(name, _DIR_FLAGS, dir_fd=folder_fd)
-            except OSError:
-                continue  # replaced since it was listed: nothing to report inside it
-            try:
-                yield from _walk(child, path, depth + 1)
-            finally:
-                os.close(child)
+def _read_subfolder(
+    parent_fd: int, name: str, path: str, top: str, kinds: dict[str, str], found: RawFiles
+) -> None:
+    """Report what a subfolder holds (nothing in it is read), without following links."""
+    try:
+        child = os.open(name, _DIR_FLAGS, dir_fd=parent_fd)
+    except OSError as error:
+        found.problems.append(Problem(path, 1, "file", _open_problem(error)))
+        return
+    try:
+        _read_folder(child, path, top, kinds, found)
+    finally:
+        os.close(child)
 
 
 def _read_regular(dir_fd: int, name: str, limit: int, kind: str) -> bytes:
@@ -168,10 +177,12 @@ def _read_regular(dir_fd: int, name: str, limit: int, kind: str) -> bytes:
         os.close(fd)
 
 
-def _open_problem(error: OSError) -> str:
-    """Why a file could not be opened or read."""
-    if error.errno == getattr(os, "ELOOP", None):
+def _open_problem(error: OSError, what: str = "") -> str:
+    """Why a file or folder could not be opened or read."""
+    if error.errno == errno.ELOOP:
         return _not_regular(stat.S_IFLNK)
+    if error.errno == errno.ENOTDIR:
+        return f"{what or 'must be a folder'}, not a file"
     return f"cannot be read ({error.strerror}): check its permissions"
 
 

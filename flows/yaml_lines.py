@@ -34,6 +34,8 @@ _INFINITY = re.compile(r"[-+]?\.(?:inf|Inf|INF)")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)")
 # Plain scalars that YAML 1.1 and YAML 1.2 read as different numbers (or a number and text).
 _AMBIGUOUS_NUMBER = re.compile(r"[-+]?(?:0[0-9_]+|0[oO][0-7_]+|0[xX][0-9a-fA-F_]+|0[bB][01_]+)")
+# First characters of every plain scalar that is not text (the empty string is null).
+_NOT_TEXT_STARTS = frozenset(["", *"0123456789+-.~nNtTfF"])
 
 
 @dataclass
@@ -87,6 +89,8 @@ def load_with_lines(text: str) -> Any:
 
 def plain_scalar(value: str, line: int) -> Any:
     """A plain (unquoted) scalar under the YAML 1.2 core schema; ambiguous numbers refused."""
+    if value[:1] not in _NOT_TEXT_STARTS:  # most scalars: plain text, decided at once
+        return value
     if _NULL.fullmatch(value):
         return None
     if _TRUE.fullmatch(value):
@@ -140,33 +144,44 @@ class _Builder:
     def _node(self) -> Any:
         """One node and everything below it, built with an explicit stack."""
         stack: list[tuple[Mapping | Sequence, list[Any]]] = []  # container, pending key
+        get_event = self.parser.get_event
         while True:
-            event = self.parser.get_event()
-            _refuse_anchors_and_tags(event)
-            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                if len(stack) >= MAX_DEPTH:
-                    raise YamlSyntaxError(_line(event), f"nested deeper than {MAX_DEPTH} levels")
-                is_map = isinstance(event, yaml.MappingStartEvent)
-                container = Mapping({}, _line(event)) if is_map else Sequence([], _line(event))
-                if stack and isinstance(stack[-1][0], Mapping) and not stack[-1][1]:
-                    raise YamlSyntaxError(_line(event), "a key must be plain text")
-                stack.append((container, []))
-                continue
-            if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                value, _ = stack.pop()
-                line = value.line
-            elif isinstance(event, yaml.ScalarEvent):
-                line = _line(event)
-                if stack and isinstance(stack[-1][0], Mapping) and not stack[-1][1]:
+            event = get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    _refuse_anchors_and_tags(event)
+                line = event.start_mark.line + 1
+                if stack and type(stack[-1][0]) is Mapping and not stack[-1][1]:
                     _add_key(stack[-1], event.value, line)
                     continue
                 # implicit[0]: written plain, so resolved by the core schema; else quoted text
                 value = plain_scalar(event.value, line) if event.implicit[0] else event.value
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    _refuse_anchors_and_tags(event)
+                line = event.start_mark.line + 1
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlSyntaxError(line, f"nested deeper than {MAX_DEPTH} levels")
+                if stack and type(stack[-1][0]) is Mapping and not stack[-1][1]:
+                    raise YamlSyntaxError(line, "a key must be plain text")
+                is_map = kind is yaml.MappingStartEvent
+                stack.append((Mapping({}, line) if is_map else Sequence([], line), []))
+                continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                value, _ = stack.pop()
+                line = value.line
             else:
-                raise YamlSyntaxError(_line(event), f"unexpected {type(event).__name__}")
+                _refuse_anchors_and_tags(event)
+                raise YamlSyntaxError(_line(event), f"unexpected {kind.__name__}")
             if not stack:
                 return value
-            _add_value(stack[-1], value, line)
+            container, pending = stack[-1]
+            if type(container) is Mapping:
+                container.values[pending.pop()] = value
+            else:
+                container.items.append(value)
+                container.item_lines.append(line)
 
 
 def _add_key(frame: tuple[Mapping | Sequence, list[Any]], key: str, line: int) -> None:
@@ -177,16 +192,6 @@ def _add_key(frame: tuple[Mapping | Sequence, list[Any]], key: str, line: int) -
         raise YamlSyntaxError(line, f"duplicate key {key!r}")
     mapping.key_lines[key] = line
     pending.append(key)
-
-
-def _add_value(frame: tuple[Mapping | Sequence, list[Any]], value: Any, line: int) -> None:
-    """Put a finished value into its parent container."""
-    container, pending = frame
-    if isinstance(container, Mapping):
-        container.values[pending.pop()] = value
-    else:
-        container.items.append(value)
-        container.item_lines.append(line)
 
 
 def _refuse_anchors_and_tags(event: Any) -> None:

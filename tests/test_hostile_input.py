@@ -120,7 +120,7 @@ def test_symlinked_input_folder_is_refused(
     (project / "raw/annotations").symlink_to(elsewhere / "annotations")
     problems = problems_of(project)
     assert any(
-        p.startswith("raw/annotations:1: file: must be a folder inside the repository")
+        p.startswith("raw/annotations:1: file: is a symbolic link: it must be a folder inside")
         for p in problems
     ), problems
 
