@@ -43,8 +43,8 @@ class ArticleUnit:
     annotations: Annotations = field(default_factory=Annotations)
     quotes: list[Quote] = field(default_factory=list)
     read_problems: list[Problem] = field(default_factory=list)
-    # An annotation file naming another article than its own: parsed against the whole corpus.
-    foreign: AnnotationFile | None = None
+    # True if its annotation file names another article (built in one pass, see corpus).
+    foreign: bool = False
     has_annotations: bool = False
 
 
@@ -72,7 +72,7 @@ def process_unit(root: Path, article_id: str) -> ArticleUnit:
     file = AnnotationFile(annotation_path.relative_to(root).as_posix(), content)
     named = content.get("article")
     if isinstance(named, str) and named != article_id:
-        unit.foreign = file  # resolved during consolidation, where every article is known
+        unit.foreign = True
         return unit
     unit.annotations = parse_annotations([file], {article_id} if unit.article else set())
     unit.quotes = resolve_quotes(unit.annotations, unit.article)

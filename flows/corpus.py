@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jrr.flows import pipeline
-from jrr.flows.annotations import Annotations, parse_annotations
+from jrr.flows.annotations import Annotations
 from jrr.flows.article_cache import ArticleCache, unit_key
-from jrr.flows.article_unit import ArticleUnit, Quote, process_unit, resolve_quotes
+from jrr.flows.article_unit import ArticleUnit, Quote, process_unit
 from jrr.flows.evidence import Resolved
 from jrr.flows.ingest import ANNOTATIONS_DIR, ARTICLES_DIR, Article, Inputs, _unread_files
 from jrr.flows.pipeline import Dataset
@@ -49,9 +49,11 @@ def listing_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def load_unit(root: Path, article_id: str, cache: ArticleCache) -> tuple[str, ArticleUnit, bool]:
+def load_unit(
+    root: Path, article_id: str, cache: ArticleCache, key: str | None = None
+) -> tuple[str, ArticleUnit, bool]:
     """An article's key and result: from the cache, else computed and stored; True if computed."""
-    key = unit_key(root, article_id, cache.version)
+    key = key or unit_key(root, article_id, cache.version)
     unit = cache.get(key)
     if unit is not None:
         return key, unit, False
@@ -70,7 +72,7 @@ def process_articles(
     for article_id in ids:
         key = unit_key(root, article_id, cache.version)
         if not cache.has(key):
-            computed += load_unit(root, article_id, cache)[2]
+            computed += load_unit(root, article_id, cache, key)[2]
         digest.update(f"{article_id}\0{key}\0".encode())
         count += 1
         if advance:
@@ -94,6 +96,11 @@ def consolidate(root: Path, cache: ArticleCache, quiet: bool = False) -> Dataset
 
 def build_from_units(root: Path, units: dict[str, ArticleUnit]) -> Dataset:
     """Consolidate per-article results into validated tables, exactly as one whole build."""
+    if any(unit.foreign for unit in units.values()):
+        # An annotation file naming another article (always an error) quotes that article:
+        # build in one pass, so that its problems read exactly as the whole build reports them.
+        units.clear()
+        return pipeline.build_uncached(root)
     articles: dict[str, Article] = {}
     problems = []
     for article_id in sorted(units, key=lambda name: f"{name}.txt"):
@@ -104,16 +111,11 @@ def build_from_units(root: Path, units: dict[str, ArticleUnit]) -> Dataset:
     annotations = Annotations()
     quotes: list[Quote] = []
     for article_id in sorted(units, key=lambda name: f"{name}.yaml"):
-        unit = units[article_id]
-        parsed, unit_quotes = unit.annotations, unit.quotes
-        if unit.foreign is not None:
-            parsed = parse_annotations([unit.foreign], set(articles))
-            cited = articles.get(unit.foreign.content.get("article"))
-            unit_quotes = resolve_quotes(parsed, cited)
+        parsed = units[article_id].annotations
         annotations.records.extend(parsed.records)
         annotations.refs.extend(parsed.refs)
         annotations.problems.extend(parsed.problems)
-        quotes.extend(unit_quotes)
+        quotes.extend(units[article_id].quotes)
     units.clear()
     resolved = _resolved(annotations, quotes)
     del quotes  # the evidence rows are in `resolved`; free the rest before building

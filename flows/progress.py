@@ -15,5 +15,5 @@ def progress_bar(total: int, unit: str, quiet: bool = False) -> Iterator[Callabl
         return
     from tqdm import tqdm
 
-    with tqdm(total=total, unit=f" {unit}", file=sys.stderr, leave=False) as bar:
+    with tqdm(total=total, unit=f" {unit}", file=sys.stderr) as bar:
         yield bar.update

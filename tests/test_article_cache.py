@@ -14,6 +14,7 @@ from jrr.flows import caching
 from jrr.flows.article_cache import CACHE_DIR, ArticleCache
 from jrr.flows.corpus import article_ids, process_articles
 from jrr.flows.pipeline import build_dataset, build_uncached
+from jrr.flows.problems import InputError
 from jrr.schemas import datapackage
 
 EDITED = "raw/annotations/example-2019-07-01-osaka.yaml"
@@ -93,3 +94,16 @@ def assert_same(left: dict[str, pd.DataFrame], right: dict[str, pd.DataFrame]) -
     assert left.keys() == right.keys()
     for name in left:
         pd.testing.assert_frame_equal(left[name], right[name])
+
+
+def test_misplaced_files_are_reported_as_one_whole_build_reports_them(project: Path) -> None:
+    annotations = project / "raw/annotations"
+    shutil.copy(annotations / "example-2019-07-01-osaka.yaml", annotations / "other.yaml")
+    (annotations / "orphan.yaml").write_text("article: orphan\n")
+    reports = []
+    for build in (build_uncached, build_dataset, build_dataset):
+        with pytest.raises(InputError) as error:
+            build(project)
+        reports.append(error.value.report())
+    assert reports[0] == reports[1] == reports[2]
+    assert "other.yaml:1: article: this file annotates" in reports[0]
