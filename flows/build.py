@@ -55,6 +55,7 @@ def build_tables(
     for record in annotations.records:
         by_table[record.table].append(record)
     for table in _BUILD_ORDER:
+        events = _events_by_treaty(rows["treaty_events"]) if table == "treaties" else {}
         seen: set[str] = set()
         for record in by_table[table]:
             sources = statements[table, record.record_id]
@@ -62,7 +63,7 @@ def build_tables(
                 sources = [_statement(record, [])]
             merged = consolidate(sources, dates, input_fields(table))
             built.problems.extend(merged.problems)
-            rows[table].append(_record_row(record, merged, dates, rows["treaty_events"]))
+            rows[table].append(_record_row(record, merged, dates, events))
             locations[table].append(_row_location(record, sources))
             if record.record_id not in seen:
                 _add_claims(rows, locations, merged)
@@ -106,14 +107,14 @@ def _record_row(
     record: Record,
     merged: Consolidated,
     dates: dict[str, dt.date | None],
-    events: list[dict[str, Any]],
+    events: dict[str, list[dict[str, Any]]],
 ) -> dict[str, Any]:
     """One table row from a record's published values, with derived columns filled in."""
     table = record.table
     row: dict[str, Any] = {TABLES[table].primary_key: record.record_id, **merged.values}
     if table == "treaties":
-        row["signed_date"] = _event_date(record.record_id, "signed", events)
-        row["in_force_date"] = _event_date(record.record_id, "in_force", events)
+        row["signed_date"] = _event_date("signed", events.get(record.record_id, []))
+        row["in_force_date"] = _event_date("in_force", events.get(record.record_id, []))
     if table == "treaty_events":
         row["treaty_id"] = record.parent_id
     if table == "figures":
@@ -183,14 +184,20 @@ def _expand_edtf(name: str, value: Any) -> dict[str, Any]:
     }
 
 
-def _event_date(treaty_id: str, event_type: str, events: list[dict[str, Any]]) -> str | None:
-    """EDTF date of the treaty's earliest event of `event_type`, if any."""
+def _events_by_treaty(events: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Event rows grouped by their treaty (one pass, so treaties need not scan every event)."""
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event in events:
+        grouped[event["treaty_id"]].append(event)
+    return grouped
+
+
+def _event_date(event_type: str, events: list[dict[str, Any]]) -> str | None:
+    """EDTF date of the earliest of a treaty's `events` of `event_type`, if any."""
     dates = [
         (event["date_start"], event["date"])
         for event in events
-        if event["treaty_id"] == treaty_id
-        and event.get("type") == event_type
-        and event.get("date_start") is not None
+        if event.get("type") == event_type and event.get("date_start") is not None
     ]
     return min(dates)[1] if dates else None
 

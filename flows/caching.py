@@ -46,5 +46,5 @@ def code_version() -> str:
 
 
 def stage_cache_key(context: Any, parameters: dict[str, Any]) -> str:
-    """Prefect cache key of a stage: its name, the raw/ content digest and the code version."""
-    return f"{context.task.name}-{parameters['inputs'].digest[:16]}-{code_version()}"
+    """Prefect cache key of a stage: its name, the raw/ content key and the code version."""
+    return f"{context.task.name}-{parameters['corpus_key'][:32]}-{parameters['version']}"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import shlex
 import sys
 from pathlib import Path
 
 from jrr.flows.problems import InputError
+
+DASK_VARIABLE = "JRR_DASK_ADDRESS"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,11 +56,14 @@ def run_release(args: argparse.Namespace) -> int:
     prefect_settings.configure(root)
     try:
         from jrr.flows.publish import PublishError
-        from jrr.flows.release import release_flow
+        from jrr.flows.release import flow_for
+
+        release_flow = flow_for(args.dask or os.environ.get(DASK_VARIABLE))
     except ModuleNotFoundError as error:
         raise CommandError(
             f"{error.name} is missing: the release pipeline needs the project's pipeline extra "
-            "(make release installs it; or pip install -e '.[pipeline]')"
+            "(make release installs it; or pip install -e '.[pipeline]'; --dask also needs "
+            "prefect-dask and distributed, in the same extra)"
         ) from error
 
     prefect_settings.hide_expected_failures(InputError, PublishError)
@@ -94,6 +100,18 @@ def _check_release_arguments(args: argparse.Namespace) -> None:
             raise CommandError(f"--date {args.date!r} is not an ISO date (YYYY-MM-DD)") from error
     if args.note and any(line.lstrip().startswith("#") for line in args.note.splitlines()):
         raise CommandError("--note must not contain Markdown headings: they would split the log")
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Build and validate raw/ as a release would, without an orchestrator; publish nothing."""
+    from jrr.flows.check import check
+
+    root = args.root.resolve()
+    try:
+        print(check(root, args.files))
+    except ValueError as error:
+        raise CommandError(str(error)) from error
+    return 0
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -209,7 +227,17 @@ def _parser() -> argparse.ArgumentParser:
     release.add_argument("--note", help="a note for the changelog section")
     release.add_argument("--date", help="release date (ISO 8601); default today")
     release.add_argument("--dry-run", action="store_true", help="show the release; write nothing")
+    release.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help=f"run the per-article work on this Dask scheduler (default ${DASK_VARIABLE})",
+    )
     release.set_defaults(run=run_release)
+
+    check = commands.add_parser("check", help="check raw/ (or some articles) as a release would")
+    check.add_argument("files", nargs="*", type=Path, help="articles or annotation files")
+    check.add_argument("--root", type=Path, default=Path("."), help="project folder")
+    check.set_defaults(run=run_check)
 
     validate = commands.add_parser("validate", help="check raw/ and every published release")
     validate.add_argument("path", nargs="?", type=Path, help="one release folder or table file")

@@ -102,30 +102,43 @@ def resolve_citations(
         text = texts.get(citation.article_id)
         if text is None:
             continue
-        spans = find_quote(text, folded[citation.article_id], citation.selector)
-        problem = _span_problem(citation, spans, article_paths[citation.article_id])
+        path = article_paths[citation.article_id]
+        row, problem = resolve_one(citation, text, folded[citation.article_id], path, seen)
         if problem:
             problems.append(problem)
-            continue
-        start, end = spans[0]
-        record = (citation.table, citation.record_id, citation.article_id)
-        if (*record, start, end) in seen:
-            problems.append(citation.location.problem("evidence", "this quote is cited twice"))
-            continue
-        seen.add((*record, start, end))
-        rows.append(
-            {
-                "evidence_id": evidence_id(*record, citation.selector),
-                "record_table": citation.table,
-                "record_id": citation.record_id,
-                "article_id": citation.article_id,
-                "char_start": start,
-                "char_end": end,
-                "quote": text[start:end],
-            }
-        )
-        locations.append(citation.location)
+        elif row:
+            rows.append(row)
+            locations.append(citation.location)
     return Resolved(rows, locations, problems)
+
+
+def resolve_one(
+    citation: Citation,
+    text: str,
+    folded: FoldedText,
+    path: str,
+    seen: set[tuple[str, str, str, int, int]],
+) -> tuple[dict[str, object] | None, Problem | None]:
+    """The evidence row of one citation, or the problem that stops it; `seen` spans are kept."""
+    spans = find_quote(text, folded, citation.selector)
+    problem = _span_problem(citation, spans, path)
+    if problem:
+        return None, problem
+    start, end = spans[0]
+    record = (citation.table, citation.record_id, citation.article_id)
+    if (*record, start, end) in seen:
+        return None, citation.location.problem("evidence", "this quote is cited twice")
+    seen.add((*record, start, end))
+    row = {
+        "evidence_id": evidence_id(*record, citation.selector),
+        "record_table": citation.table,
+        "record_id": citation.record_id,
+        "article_id": citation.article_id,
+        "char_start": start,
+        "char_end": end,
+        "quote": text[start:end],
+    }
+    return row, None
 
 
 def _span_problem(citation: Citation, spans: list[tuple[int, int]], path: str) -> Problem | None:

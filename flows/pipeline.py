@@ -50,7 +50,15 @@ def build_and_validate(inputs: Inputs, annotations: Annotations, resolved: Resol
 
 
 def build_dataset(root: Path) -> Dataset:
-    """Run every build stage over `root`/raw."""
+    """Run every build stage over `root`/raw, each article's work cached (see corpus)."""
+    from jrr.flows.article_cache import ArticleCache
+    from jrr.flows.corpus import consolidate
+
+    return consolidate(root, ArticleCache(root))
+
+
+def build_uncached(root: Path) -> Dataset:
+    """Run every build stage over `root`/raw in one pass, nothing cached."""
     inputs = read_inputs(root)
     annotations = parse(inputs)
     return build_and_validate(inputs, annotations, resolve(inputs, annotations))

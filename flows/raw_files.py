@@ -73,6 +73,34 @@ def read_raw_files(root: Path) -> RawFiles:
     return found
 
 
+def read_article_files(root: Path, article_id: str) -> RawFiles:
+    """The three input files of one article, read as read_raw_files reads them.
+
+    Absent files are left out; a file that is there but cannot be read is `present` but not
+    in `data` (the whole-corpus read reports why).
+    """
+    found = RawFiles()
+    for folder, suffix in (
+        (ARTICLES_DIR, ".txt"),
+        (ARTICLES_DIR, ".yaml"),
+        (ANNOTATIONS_DIR, ".yaml"),
+    ):
+        name, kind = f"{article_id}{suffix}", KINDS[folder][suffix]
+        try:
+            folder_fd = _open_folder(root, folder)
+        except (FileNotFoundError, _Refused):
+            continue
+        try:
+            os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+            found.present.add(f"{folder}/{name}")
+            found.data[f"{folder}/{name}"] = _read_regular(folder_fd, name, MAX_BYTES[kind], kind)
+        except (FileNotFoundError, _Refused):
+            pass
+        finally:
+            os.close(folder_fd)
+    return found
+
+
 def _open_folder(root: Path, folder: str) -> int:
     """A descriptor of root/folder, opened without following any symbolic link below root."""
     fd = os.open(root, _DIR_FLAGS & ~os.O_NOFOLLOW)

@@ -1,28 +1,38 @@
-"""The `release` Prefect flow: ingest → resolve evidence → build → validate → diff → publish."""
+"""The `release` Prefect flow: per-article work → consolidate and validate → diff → publish.
+
+Tasks pass small values (paths, ids, content hashes); per-article results live in the
+article cache, and only the per-article tasks run on the task runner (threads, or a Dask
+cluster with `--dask`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 
-from jrr.flows import pipeline
-from jrr.flows.annotations import Annotations
+from jrr.flows import caching
+from jrr.flows.article_cache import ArticleCache
 from jrr.flows.caching import stage_cache_key
-from jrr.flows.evidence import Resolved
-from jrr.flows.ingest import Inputs, read_inputs
+from jrr.flows.corpus import Processed, article_ids, consolidate, listing_digest, process_articles
 from jrr.flows.pipeline import Dataset
 from jrr.flows.problems import InputError
+from jrr.flows.progress import progress_bar
 from jrr.flows.publish import publish, repair_derived
 from jrr.flows.release_folder import ReleasePlan
 from jrr.flows.versioning import latest_version, plan_release
 
-# Stages that only compute are cached on the content of raw/ and the code; reading raw/
-# and publishing always run.
+# Consolidation is cached on the content of raw/ and the code (each article's own work is
+# cached per article); diff and publish always run.
 CACHED = {"cache_key_fn": stage_cache_key, "persist_result": True}
+CHUNKS = 100  # per-article tasks per release: enough for progress and a cluster, few runs
+MIN_CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -37,28 +47,16 @@ class ReleaseOutcome:
     recovered: list[str] = field(default_factory=list)  # leftovers of interrupted releases
 
 
-@task(name="ingest")
-def ingest_task(root: Path) -> Inputs:
-    """Read raw/articles and raw/annotations."""
-    return read_inputs(root)
-
-
-@task(name="parse-annotations", **CACHED)
-def parse_task(inputs: Inputs) -> Annotations:
-    """Parse annotation files into records and citations."""
-    return pipeline.parse(inputs)
-
-
-@task(name="resolve-evidence", **CACHED)
-def resolve_task(inputs: Inputs, annotations: Annotations) -> Resolved:
-    """Find every quote in its article."""
-    return pipeline.resolve(inputs, annotations)
+@task(name="articles", cache_policy=NO_CACHE)
+def articles_task(root: Path, ids: list[str], version: str) -> Processed:
+    """Read, parse and resolve the quotes of some articles; cache each result."""
+    return process_articles(root, ids, ArticleCache(root, version))
 
 
 @task(name="build-and-validate", **CACHED)
-def build_task(inputs: Inputs, annotations: Annotations, resolved: Resolved) -> Dataset:
-    """Build the tables and validate them; fails with every problem at once."""
-    return pipeline.build_and_validate(inputs, annotations, resolved)
+def build_task(root: Path, corpus_key: str, version: str) -> Dataset:
+    """Consolidate every article's result, build the tables and validate them."""
+    return consolidate(root, ArticleCache(root, version), quiet=True)
 
 
 @task(name="diff-against-latest")
@@ -92,11 +90,10 @@ def release_flow(
 ) -> ReleaseOutcome:
     """Build the dataset from `root`/raw and publish a new version under `root`/dataset."""
     dataset_dir = root / "dataset"
-    inputs = ingest_task(root)
-    annotations = parse_task(inputs)
-    resolved = resolve_task(inputs, annotations)
+    version = caching.code_version()
+    corpus_key = _process_articles(root, version)
     try:
-        dataset = build_task(inputs, annotations, resolved)
+        dataset = build_task(root, corpus_key, version)
     except InputError as error:
         _report_problems(error)
         raise
@@ -112,6 +109,31 @@ def release_flow(
     create_markdown_artifact(plan.changelog_section, key="changelog-section")
     published, notes = (None, []) if dry_run else publish_task(dataset_dir, plan)
     return ReleaseOutcome(plan.version, latest, plan.changelog_section, published, [], notes)
+
+
+def flow_for(dask_address: str | None) -> Any:
+    """The release flow, with its per-article tasks on the Dask cluster at `dask_address`."""
+    if not dask_address:
+        return release_flow
+    from prefect_dask import DaskTaskRunner
+
+    return release_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
+
+
+def _process_articles(root: Path, version: str) -> str:
+    """Run the per-article tasks on the task runner; the content key of the whole corpus."""
+    ids = article_ids(root)
+    size = max(MIN_CHUNK, -(-len(ids) // CHUNKS))
+    chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
+    futures = [articles_task.submit(root, chunk, version) for chunk in chunks]
+    with progress_bar(len(ids), "articles") as advance:
+        for future in as_completed(futures):
+            advance(future.result().articles)
+    digests = [future.result().digest for future in futures]
+    return caching.content_digest(
+        {"listing": listing_digest(root).encode(), "version": version.encode()}
+        | {f"chunk-{index:06d}": digest.encode() for index, digest in enumerate(digests)}
+    )
 
 
 def _report_problems(error: InputError) -> None:

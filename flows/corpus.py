@@ -1,0 +1,157 @@
+"""The build from per-article results: each article's work cached, then consolidated as a whole.
+
+Reading, parsing and quote resolution run per article (article_unit) and are cached on each
+article's bytes (article_cache). Consolidation across articles (records and the refs of other
+articles, claims, n_sources), validation, diff and publish run on the whole corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from jrr.flows import pipeline
+from jrr.flows.annotations import Annotations
+from jrr.flows.article_cache import ArticleCache, unit_key
+from jrr.flows.article_unit import ArticleUnit, Quote, process_unit
+from jrr.flows.evidence import Resolved
+from jrr.flows.ingest import Article, Inputs, _metadata_without_text
+from jrr.flows.pipeline import Dataset
+from jrr.flows.problems import Problem
+from jrr.flows.progress import progress_bar
+from jrr.flows.raw_files import (
+    ANNOTATIONS_DIR,
+    ARTICLES_DIR,
+    RawFiles,
+    read_article_files,
+    read_raw_files,
+)
+
+Progress = Callable[[int], object]
+
+
+@dataclass(frozen=True)
+class Processed:
+    """What processing some articles did: a digest of their cache keys, and counts."""
+
+    digest: str
+    articles: int
+    computed: int
+
+
+def article_ids(root: Path) -> list[str]:
+    """Every article id with a text or an annotation file under raw/, sorted."""
+    texts = {path.stem for path in (root / ARTICLES_DIR).glob("*.txt")}
+    annotations = {path.stem for path in (root / ANNOTATIONS_DIR).glob("*.yaml")}
+    return sorted(texts | annotations)
+
+
+def listing_digest(root: Path) -> str:
+    """SHA-256 of the names of every file under raw/ (stray files change what a build reports)."""
+    digest = hashlib.sha256()
+    for folder in (ARTICLES_DIR, ANNOTATIONS_DIR):
+        for path in sorted((root / folder).rglob("*")):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+    return digest.hexdigest()
+
+
+def load_unit(
+    raw: RawFiles, article_id: str, cache: ArticleCache, key: str | None = None
+) -> tuple[str, ArticleUnit, bool]:
+    """An article's key and result: from the cache, else computed and stored; True if computed.
+
+    Both come from the same bytes, read once, so a result is never stored under another
+    version's key.
+    """
+    key = key or unit_key(raw, article_id, cache.version)
+    unit = cache.get(key)
+    if unit is not None:
+        return key, unit, False
+    unit = process_unit(raw, article_id)
+    cache.put(key, unit)
+    return key, unit, True
+
+
+def process_articles(
+    root: Path, ids: Iterable[str], cache: ArticleCache, advance: Progress | None = None
+) -> Processed:
+    """Compute and cache the result of every article not cached yet."""
+    digest = hashlib.sha256()
+    count = computed = 0
+    for article_id in ids:
+        raw = read_article_files(root, article_id)
+        key = unit_key(raw, article_id, cache.version)
+        if not cache.has(key):
+            computed += load_unit(raw, article_id, cache, key)[2]
+        digest.update(f"{article_id}\0{key}\0".encode())
+        count += 1
+        if advance:
+            advance(1)
+    return Processed(digest.hexdigest(), count, computed)
+
+
+def consolidate(root: Path, cache: ArticleCache, quiet: bool = False) -> Dataset:
+    """Build and validate the dataset from every article's (cached) result; prune the cache."""
+    raw = read_raw_files(root)  # every file once, safely; what cannot be read is a problem
+    ids = _read_ids(raw)
+    units: dict[str, ArticleUnit] = {}
+    keys = set()
+    with progress_bar(len(ids), "articles", quiet) as advance:
+        for article_id in ids:
+            key, units[article_id], _ = load_unit(raw, article_id, cache)
+            keys.add(key)
+            advance(1)
+    cache.prune(keys)
+    file_problems = [*raw.problems, *_metadata_without_text(raw)]
+    del raw
+    return build_from_units(root, units, file_problems)
+
+
+def _read_ids(raw: RawFiles) -> list[str]:
+    """Every article id with a text or an annotation file among the files read, sorted."""
+    texts = {Path(path).stem for path in raw.in_folder(ARTICLES_DIR, ".txt")}
+    annotations = {Path(path).stem for path in raw.in_folder(ANNOTATIONS_DIR, ".yaml")}
+    return sorted(texts | annotations)
+
+
+def build_from_units(
+    root: Path, units: dict[str, ArticleUnit], file_problems: list[Problem]
+) -> Dataset:
+    """Consolidate per-article results into validated tables, exactly as one whole build."""
+    if any(unit.foreign for unit in units.values()):
+        # An annotation file naming another article (always an error) quotes that article:
+        # build in one pass, so that its problems read exactly as the whole build reports them.
+        units.clear()
+        return pipeline.build_uncached(root)
+    articles: dict[str, Article] = {}
+    problems = []
+    for article_id in sorted(units, key=lambda name: f"{name}.txt"):
+        unit = units[article_id]
+        problems.extend(unit.read_problems)
+        if unit.article is not None:
+            articles[article_id] = unit.article
+    annotations = Annotations()
+    quotes: list[Quote] = []
+    for article_id in sorted(units, key=lambda name: f"{name}.yaml"):
+        parsed = units[article_id].annotations
+        annotations.records.extend(parsed.records)
+        annotations.refs.extend(parsed.refs)
+        annotations.problems.extend(parsed.problems)
+        quotes.extend(units[article_id].quotes)
+    units.clear()
+    resolved = _resolved(annotations, quotes)
+    del quotes  # the evidence rows are in `resolved`; free the rest before building
+    problems.extend(file_problems)
+    return pipeline.build_and_validate(Inputs(articles, [], problems, ""), annotations, resolved)
+
+
+def _resolved(annotations: Annotations, quotes: list[Quote]) -> Resolved:
+    """Evidence rows and problems of the quotes that back a record which exists."""
+    known = {(record.table, record.record_id) for record in annotations.records}
+    kept = [quote for quote in quotes if (quote.table, quote.record_id) in known]
+    rows = [quote.row for quote in kept if quote.row is not None]
+    locations = [quote.location for quote in kept if quote.row is not None]
+    problems = [quote.problem for quote in kept if quote.problem is not None]
+    return Resolved(rows, locations, problems)

@@ -1,0 +1,109 @@
+"""Per-article results are cached on each article's bytes, the code and the schemas."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import GOLDEN
+
+from jrr.flows import caching
+from jrr.flows.article_cache import CACHE_DIR, ArticleCache
+from jrr.flows.corpus import article_ids, process_articles
+from jrr.flows.pipeline import build_dataset, build_uncached
+from jrr.flows.problems import InputError
+from jrr.schemas import datapackage
+
+EDITED = "raw/annotations/example-2019-07-01-osaka.yaml"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the golden raw/."""
+    shutil.copytree(GOLDEN / "raw", tmp_path / "raw")
+    return tmp_path
+
+
+def computed(root: Path) -> int:
+    """How many articles a pass over `root` had to compute (not found in the cache)."""
+    return process_articles(root, article_ids(root), ArticleCache(root)).computed
+
+
+def test_a_cached_result_is_reused(project: Path) -> None:
+    assert computed(project) == 3
+    assert computed(project) == 0
+
+
+def test_a_changed_article_is_computed_again_alone(project: Path) -> None:
+    computed(project)
+    path = project / EDITED
+    path.write_text(path.read_text().replace("city: Osaka", "city: Osaka-shi"))
+    assert computed(project) == 1
+    assert computed(project) == 0
+    tables = build_dataset(project).tables
+    assert "Osaka-shi" in set(tables["meetings"]["city"])
+
+
+def test_a_deleted_annotation_file_is_a_change(project: Path) -> None:
+    computed(project)
+    (project / EDITED).unlink()
+    assert computed(project) == 1
+
+
+def test_a_code_change_invalidates_every_result(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed(project)
+    monkeypatch.setattr(caching, "_source_digest", lambda: "edited source")
+    assert computed(project) == 3
+
+
+def test_a_schema_change_invalidates_every_result(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    computed(project)
+    schemas = copy.deepcopy(datapackage.current_table_schemas())
+    schemas["meetings"]["fields"][0]["description"] = "an edited description"
+    monkeypatch.setattr(caching, "current_table_schemas", lambda: schemas)
+    assert computed(project) == 3
+
+
+def test_a_damaged_entry_is_a_miss_and_other_versions_are_pruned(project: Path) -> None:
+    build_dataset(project)
+    stale = project / CACHE_DIR / "0123456789abcdef"
+    stale.mkdir()
+    entries = list((project / CACHE_DIR).rglob("*.pickle"))
+    assert len(entries) == 3
+    entries[0].write_bytes(b"not a pickle")
+    assert computed(project) == 0  # present; it proves unreadable only when loaded
+    cached = build_dataset(project)
+    assert not stale.exists()
+    assert_same(cached.tables, build_uncached(project).tables)
+
+
+def test_a_cached_build_equals_an_uncached_one(project: Path) -> None:
+    build_dataset(project)
+    assert_same(build_dataset(project).tables, build_uncached(project).tables)
+
+
+def assert_same(left: dict[str, pd.DataFrame], right: dict[str, pd.DataFrame]) -> None:
+    """Equal tables, value for value."""
+    assert left.keys() == right.keys()
+    for name in left:
+        pd.testing.assert_frame_equal(left[name], right[name])
+
+
+def test_misplaced_files_are_reported_as_one_whole_build_reports_them(project: Path) -> None:
+    annotations = project / "raw/annotations"
+    shutil.copy(annotations / "example-2019-07-01-osaka.yaml", annotations / "other.yaml")
+    (annotations / "orphan.yaml").write_text("article: orphan\n")
+    reports = []
+    for build in (build_uncached, build_dataset, build_dataset):
+        with pytest.raises(InputError) as error:
+            build(project)
+        reports.append(error.value.report())
+    assert reports[0] == reports[1] == reports[2]
+    assert "other.yaml:1: article: this file annotates" in reports[0]
