@@ -8,6 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
+from jrr.schemas.fast_checks import enum_check, pattern_check
 from jrr.schemas.registry import TABLES, TableSpec
 
 _TYPES = {
@@ -97,9 +98,9 @@ def pandera_schema(name: str, schema: dict[str, Any]) -> pa.DataFrameSchema:
         constraints = field.get("constraints", {})
         checks = []
         if "pattern" in constraints:
-            checks.append(pa.Check.str_matches(f"^(?:{constraints['pattern']})$"))
+            checks.append(pattern_check(f"^(?:{constraints['pattern']})$"))
         if "enum" in constraints:
-            checks.append(pa.Check.isin(constraints["enum"]))
+            checks.append(enum_check(constraints["enum"]))
         if "minimum" in constraints:
             checks.append(pa.Check.ge(constraints["minimum"]))
         if "maximum" in constraints:
