@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench_build import edit_article, write_article, write_corpus
-from bench_report import report
+from bench_report import size_table, targets
 from bench_validate import compare
 
 from jrr.flows import server
@@ -194,18 +194,26 @@ def main() -> None:
         env.pop("PREFECT_API_URL", None)
         bare = [sys.executable, str(HERE / "bare_flow.py"), str(scratch)]
         run(bare, env, scratch / "log")  # creates the Prefect database once, for every run
-        measured = []
-        for articles in sizes:
-            print(f"measuring {articles:,} articles …", file=sys.stderr, flush=True)
-            measured.append(measure_size(articles, scratch, env))
         print("measuring the committed dataset …", file=sys.stderr, flush=True)
         committed = committed_checks(scratch, env)
         print(f"validating {args.validate_rows:,} rows …", file=sys.stderr, flush=True)
         validation = compare(scratch / "validate", args.validate_rows, not args.no_frictionless)
-    if args.json:
-        found = {"sizes": [asdict(size) for size in measured], "committed": committed}
-        args.json.write_text(json.dumps({**found, "validation": validation}, indent=2))
-    print(report(measured, committed, validation))
+        print(targets([], committed, validation) + "\n", flush=True)
+        measured = []
+        for articles in sizes:
+            print(f"measuring {articles:,} articles …", file=sys.stderr, flush=True)
+            measured.append(measure_size(articles, scratch, env))
+            print(size_table(measured[-1]) + "\n", flush=True)
+            _save(args.json, {"sizes": [asdict(size) for size in measured]})
+    found = {"sizes": [asdict(size) for size in measured], "committed": committed}
+    _save(args.json, {**found, "validation": validation})
+    print(targets(measured, committed, validation))
+
+
+def _save(path: Path | None, measurements: dict[str, object]) -> None:
+    """Write the measurements so far as JSON, when asked to."""
+    if path is not None:
+        path.write_text(json.dumps(measurements, indent=2))
 
 
 if __name__ == "__main__":

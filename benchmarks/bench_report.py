@@ -8,14 +8,7 @@ SCENARIOS = ["full", "no-op", "one edited", "one added"]
 RSS_LIMIT_MIB = 4096
 
 
-def report(sizes: list[Any], committed: dict[str, object], validation: dict[str, Any]) -> str:
-    """Every table and target line."""
-    parts = [_size_table(size) for size in sizes]
-    parts.append(_targets(sizes, committed, validation))
-    return "\n\n".join(parts)
-
-
-def _size_table(size: Any) -> str:
+def size_table(size: Any) -> str:
     """Seconds per stage (rows) for each scenario (columns) at one size."""
     names = list(dict.fromkeys(n for r in size.runs.values() for n in r.stages))
     header = f"{'seconds':<34}" + "".join(f"{s:>12}" for s in SCENARIOS)
@@ -60,7 +53,7 @@ def _line(what: str, measured: str, target: str, ok: bool | None, why: str = "")
     return line + (f"\n       {why}" if why and ok is False else "")
 
 
-def _targets(sizes: list[Any], committed: dict[str, object], validation: dict[str, Any]) -> str:
+def targets(sizes: list[Any], committed: dict[str, object], validation: dict[str, Any]) -> str:
     """Each target of issue #9 with the measured figure."""
     lines = ["== Targets (the 100k figures need ARTICLES=100000) =="]
     bare = float(committed["bare flow, temporary server"])  # type: ignore[arg-type]

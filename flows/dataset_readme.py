@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute
 
+from jrr.flows import page_stamp
 from jrr.flows.files import write_if_changed
 from jrr.flows.readme_figures import cell as _cell
 from jrr.flows.readme_figures import cross_check
@@ -77,12 +78,22 @@ def render_timeline_svg(dataset_dir: Path) -> bytes:
 
 
 def write_dataset_readme(dataset_dir: Path) -> list[Path]:
-    """Write dataset/README.md and dataset/timeline.svg atomically; return their paths."""
+    """Write dataset/README.md and dataset/timeline.svg atomically; return their paths.
+
+    Nothing is rendered when the pages already hold what the published data gives (a
+    release that changed nothing), as recorded by the last render's stamp.
+    """
+    pages = [dataset_dir / TIMELINE_NAME, dataset_dir / README_NAME]
+    key = page_stamp.pages_key(
+        dataset_dir, dataset_dir / f"v{_releases(dataset_dir)[-1]['version']}"
+    )
+    if page_stamp.up_to_date(dataset_dir, key, pages):
+        return pages
     release = read_latest(dataset_dir)
-    return [
-        _written(dataset_dir / TIMELINE_NAME, _timeline_svg(release)),
-        _written(dataset_dir / README_NAME, _readme(release).encode("utf-8")),
-    ]
+    _written(pages[0], _timeline_svg(release))
+    _written(pages[1], _readme(release).encode("utf-8"))
+    page_stamp.record(dataset_dir, key, pages)
+    return pages
 
 
 def update_citation(root: Path) -> None:

@@ -189,3 +189,15 @@ def test_update_citation_refuses_a_file_without_a_version_line(tmp_path: Path) -
     (tmp_path / "CITATION.cff").write_text("cff-version: 1.2.0\ndate-released: 2020-01-01\n")
     with pytest.raises(ValueError, match="'version:'"):
         update_citation(tmp_path)
+
+
+def test_pages_are_rendered_again_only_when_something_changed(dataset_copy: Path) -> None:
+    pages = write_dataset_readme(dataset_copy)
+    rendered = {path.name: path.read_bytes() for path in pages}
+    latest = dataset_copy / f"v{_latest_release()['version']}"
+    (latest / "meetings.parquet").unlink()  # rendering again would have to read it, and fail
+    assert write_dataset_readme(dataset_copy) == pages  # the stamp says nothing changed
+    assert {path.name: path.read_bytes() for path in pages} == rendered
+    (dataset_copy / "README.md").write_text("edited by hand\n", encoding="utf-8")
+    with pytest.raises(FileNotFoundError):
+        write_dataset_readme(dataset_copy)  # a page edited by hand is rendered again
