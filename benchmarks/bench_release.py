@@ -42,6 +42,7 @@ class Run:
     seconds: float
     rss_mib: float
     exit: int
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
     stages: dict[str, float] = field(default_factory=dict)
     pages_diff_lines: int | None = None
 
@@ -63,7 +64,8 @@ def run(command: list[str], env: dict[str, str], log: Path, cwd: Path | None = N
         process = subprocess.Popen(command, env=env, stdout=output, stderr=output, cwd=cwd)
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
-    return Run(time.perf_counter() - start, usage.ru_maxrss / 1024, process.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(time.perf_counter() - start, usage.ru_maxrss / 1024, process.returncode, cpu)
 
 
 def release(root: Path, env: dict[str, str], scratch: Path, date: str) -> Run:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -61,13 +62,15 @@ def write_meetings_table(folder: Path, rows: int) -> Path:
     return path
 
 
-def timed_command(command: list[str], cwd: Path | None = None) -> tuple[float, int, str]:
-    """Seconds, exit code and the last output line of a command."""
+def timed_command(command: list[str], cwd: Path | None = None) -> tuple[float, int, float]:
+    """Wall seconds, exit code and CPU seconds (user + system) of a command."""
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=cwd)
-    seconds = time.perf_counter() - start
-    lines = (done.stdout + done.stderr).strip().splitlines()
-    return seconds, done.returncode, lines[-1] if lines else ""
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - start, process.returncode, usage.ru_utime + usage.ru_stime
 
 
 def compare(folder: Path, rows: int, frictionless: bool = True) -> dict[str, object]:
