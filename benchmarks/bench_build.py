@@ -26,24 +26,39 @@ MEETINGS_PER_ARTICLE = 5
 
 
 def write_corpus(root: Path, articles: int) -> None:
-    """An invented corpus of `articles` articles with their annotations."""
+    """An invented corpus of `articles` articles with their annotations (10 records each)."""
     (root / "raw" / "articles").mkdir(parents=True)
     (root / "raw" / "annotations").mkdir(parents=True)
     for number in range(articles):
-        article_id = f"bench-{number:05d}"
-        sentences = [
-            f"Leaders met in City{number}x{k} on May {k + 1}, 2019 for talk round {number}-{k}."
-            for k in range(MEETINGS_PER_ARTICLE)
-        ]
-        sentences.append(f"Treaty {number} was signed in Moscow on June 1, 2019.")
-        sentences.append(f"Project {number} builds a wind farm. About {number} farms are planned.")
-        (root / "raw" / "articles" / f"{article_id}.txt").write_text("\n".join(sentences))
-        (root / "raw" / "articles" / f"{article_id}.yaml").write_text(
-            f"title: Bench {number}\npublisher: Bench\npublished_date: 2019-06-02\nlanguage: en\n"
-        )
-        (root / "raw" / "annotations" / f"{article_id}.yaml").write_text(
-            _annotation(article_id, number)
-        )
+        write_article(root, number)
+
+
+def write_article(root: Path, number: int) -> str:
+    """Invented article `number`: its text, metadata and annotation file; returns its id."""
+    article_id = f"bench-{number:05d}"
+    sentences = [
+        f"Leaders met in City{number}x{k} on May {k + 1}, 2019 for talk round {number}-{k}."
+        for k in range(MEETINGS_PER_ARTICLE)
+    ]
+    sentences.append(f"Treaty {number} was signed in Moscow on June 1, 2019.")
+    sentences.append(f"Project {number} builds a wind farm. About {number} farms are planned.")
+    (root / "raw" / "articles" / f"{article_id}.txt").write_text("\n".join(sentences))
+    (root / "raw" / "articles" / f"{article_id}.yaml").write_text(
+        f"title: Bench {number}\npublisher: Bench\npublished_date: 2019-06-02\nlanguage: en\n"
+    )
+    (root / "raw" / "annotations" / f"{article_id}.yaml").write_text(
+        _annotation(article_id, number)
+    )
+    return article_id
+
+
+def edit_article(root: Path, number: int) -> str:
+    """Change one value in invented article `number`'s annotation (a meeting's country)."""
+    article_id = f"bench-{number:05d}"
+    path = root / "raw" / "annotations" / f"{article_id}.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("    country: RU\n", "    country: JP\n", 1))
+    return article_id
 
 
 def _annotation(article_id: str, number: int) -> str:
@@ -60,7 +75,8 @@ def _annotation(article_id: str, number: int) -> str:
         f"    status: signed\n    evidence: ['Treaty {number} was signed']\n    events:\n"
         f"      - date: 2019-06-01\n        type: signed\n"
         f"        evidence: ['Treaty {number} was signed in Moscow on June 1, 2019']\n"
-        f"projects:\n  - id: p-{number}\n    name: Project {number}\n    status: active\n"
+        f"projects:\n  - id: p-{number}\n    kind: project\n    name: Project {number}\n"
+        f"    status: active\n"
         f"    evidence: ['Project {number} builds a wind farm']\n"
         f"figures:\n  - id: f-{number}\n    subject: projects\n    value: {number}\n"
         f"    qualifier: about\n    unit: farms\n    as_of: 2019-06\n    description: Farms.\n"

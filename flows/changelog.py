@@ -6,6 +6,8 @@ from collections import Counter
 from typing import Any
 
 import pandas as pd
+import pyarrow
+import pyarrow.compute
 
 from jrr.flows.diff import Diff, RecordChange, SchemaChange
 
@@ -35,7 +37,7 @@ def render_section(
 
     The new version's claims say which article stated each changed value.
     """
-    sources = _current_sources(diff.claims)
+    sources = _current_sources(diff.claims, _listed_changes(diff.records))
     lines = [f"## [{version}] - {date}", ""]
     if note:
         lines += [note.strip(), ""]
@@ -122,7 +124,10 @@ def _record_lines(changes: list[RecordChange], kind: str, sources: Sources) -> l
             ids = _at_most([f"`{c.record_id}`" for c in of_table], "records")
             lines.append(f"- `{table}` ({len(of_table)}): {', '.join(ids)}")
         else:
-            lines += [_changed_line(change, sources) for change in of_table]
+            lines += [_changed_line(c, sources) for c in of_table[:_MOST_RECORDS_LISTED]]
+            if len(of_table) > _MOST_RECORDS_LISTED:
+                rest = len(of_table) - _MOST_RECORDS_LISTED
+                lines.append(f"- `{table}`: {rest:,} more records {kind} (see changes.csv)")
     return lines
 
 
@@ -167,11 +172,23 @@ def _derived_from(name: str, fields: dict[str, Any]) -> bool:
     return any(name == stem + suffix for stem in fields for suffix in _DERIVED_SUFFIXES)
 
 
-def _current_sources(claims: pd.DataFrame | None) -> Sources:
-    """(table, record, field) → the articles whose claim is the published value."""
-    if claims is None or claims.empty:
+def _listed_changes(changes: list[RecordChange]) -> set[str]:
+    """Ids of the changed and renamed records a section lists (the first few per table)."""
+    listed: dict[tuple[str, str], list[str]] = {}
+    for change in changes:
+        if change.change in ("changed", "renamed"):
+            listed.setdefault((change.table, change.change), []).append(change.record_id)
+    return {record for ids in listed.values() for record in ids[:_MOST_RECORDS_LISTED]}
+
+
+def _current_sources(claims: pd.DataFrame | None, records: set[str]) -> Sources:
+    """(table, record, field) → the articles whose claim is the published value, for `records`."""
+    if claims is None or claims.empty or not records:
         return {}
-    current = claims[claims["current"].astype(bool)]
+    wanted = pyarrow.compute.is_in(
+        pyarrow.array(claims["record_id"]), value_set=pyarrow.array(sorted(records))
+    ).to_numpy(zero_copy_only=False)
+    current = claims[wanted & claims["current"].astype(bool).to_numpy()]
     sources: Sources = {}
     for row in current.itertuples(index=False):
         sources.setdefault((row.record_table, row.record_id, row.field), []).append(row.article_id)

@@ -11,8 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow
+import pyarrow.compute
 
+from jrr.flows import page_stamp
 from jrr.flows.files import write_if_changed
+from jrr.flows.readme_figures import cell as _cell
+from jrr.flows.readme_figures import cross_check
 from jrr.flows.release_folder import CODEBOOK_NAME, read_codebook
 from jrr.flows.release_index import parse_index
 from jrr.flows.release_metadata import (
@@ -24,7 +29,7 @@ from jrr.flows.release_metadata import (
     render_citation,
     render_zenodo,
 )
-from jrr.flows.timeline import render_timeline
+from jrr.flows.timeline import WINDOW, render_timeline
 from jrr.schemas.io import parquet_path, read_datapackage, read_release, table_resources
 
 README_NAME = "README.md"
@@ -33,6 +38,7 @@ TIMELINE_NAME = "timeline.svg"
 CITATION_START = "<!-- citation: generated at each release from dataset/releases.json -->"
 CITATION_END = "<!-- /citation -->"
 MAX_LISTED_VALUES = 12  # longer enums (country, language codes) are not spelled out
+MAX_LISTED_VERSIONS = 20  # newest versions in the table; every one is in releases.json
 
 
 @dataclass(frozen=True)
@@ -81,12 +87,22 @@ def render_timeline_svg(dataset_dir: Path) -> bytes:
 
 
 def write_dataset_readme(dataset_dir: Path) -> list[Path]:
-    """Write dataset/README.md and dataset/timeline.svg atomically; return their paths."""
+    """Write dataset/README.md and dataset/timeline.svg atomically; return their paths.
+
+    Nothing is rendered when the pages already hold what the published data gives (a
+    release that changed nothing), as recorded by the last render's stamp.
+    """
+    pages = [dataset_dir / TIMELINE_NAME, dataset_dir / README_NAME]
+    key = page_stamp.pages_key(
+        dataset_dir, dataset_dir / f"v{_releases(dataset_dir)[-1]['version']}"
+    )
+    if page_stamp.up_to_date(dataset_dir, key, pages):
+        return pages
     release = read_latest(dataset_dir)
-    return [
-        _written(dataset_dir / TIMELINE_NAME, _timeline_svg(release)),
-        _written(dataset_dir / README_NAME, _readme(release).encode("utf-8")),
-    ]
+    _written(pages[0], _timeline_svg(release))
+    _written(pages[1], _readme(release).encode("utf-8"))
+    page_stamp.record(dataset_dir, key, pages)
+    return pages
 
 
 def root_pages(root: Path) -> dict[Path, bytes]:
@@ -145,7 +161,7 @@ def _readme(release: LatestRelease) -> str:
         _intro(release),
         _tables(release),
         _timeline(release),
-        _cross_check(release.tables),
+        cross_check(release.tables),
         _dictionary(release),
         _coding_rules(release),
         _citation(release),
@@ -219,62 +235,33 @@ def _tables(release: LatestRelease) -> str:
 
 def _timeline(release: LatestRelease) -> str:
     """The timeline figure and how to read it."""
-    starts = [release.tables[name]["date_start"] for name in ("meetings", "treaty_events")]
-    years = pd.concat(starts).dropna().map(lambda day: day.year)
-    span = f", {years.min()}–{years.max()}" if len(years) else ""
+    tables = [release.tables[name] for name in ("meetings", "treaty_events")]
+    years = [
+        _year_range(table[column]) for table in tables for column in ("date_start", "date_end")
+    ]
+    known = [span for span in years if span is not None]
+    span = f", {min(s[0] for s in known)}–{max(s[1] for s in known)}" if known else ""
+    if any(len(table) > WINDOW for table in tables):
+        summary = (
+            f"Counts per year by kind on top, then the latest {WINDOW} records of each kind, one "
+            "line each (every record of a kind is drawn while it has no more than that)."
+        )
+    else:
+        summary = "One line per record."
     return (
         "## Timeline\n\n"
         f"![Timeline of leaders' meetings and treaty milestones{span}]({TIMELINE_NAME})\n\n"
-        "One line per record. A dot marks a date known to the day; a bar spans a date known "
-        "only to the month or year, or a range (its `date_start` to `date_end`)."
+        f"{summary} A dot marks a date known to the day; a bar spans a date known only to the "
+        "month or year, or a range (its `date_start` to `date_end`)."
     )
 
 
-def _cross_check(tables: dict[str, pd.DataFrame]) -> str:
-    """Counts the articles quote (figures) set against the records this release holds."""
-    figures = tables["figures"].sort_values("figure_id")
-    counted = figures[figures["subject"].isin([name for name in tables if name != "figures"])]
-    lines = [
-        "## Figures quoted and records kept",
-        "",
-        "The `figures` table holds counts the articles quote. The other tables record only the "
-        "meetings, treaties and projects that the articles name individually, so a quoted count "
-        "is usually larger than the number of rows.",
-        "",
-    ]
-    if counted.empty:
-        return "\n".join([*lines, "No figure in this release counts records of a table."])
-    for figure in counted.itertuples(index=False):
-        records, what = _comparable_records(figure, tables[figure.subject])
-        lines.append(
-            f"- The article `{figure.article_id}` quotes {_number(figure.value)} {figure.unit} "
-            f"(`{figure.figure_id}`, {figure.qualifier}); this release records {len(records)} "
-            f"{what}. What it counts, as of {figure.as_of}: "
-            f"{_cell(figure.description)}"
-        )
-    return "\n".join(lines)
-
-
-def _comparable_records(figure: Any, records: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """The records a quoted count can be set against: for meetings, those held by its date."""
-    if figure.subject != "meetings":
-        return records, f"{figure.subject}{_by_status(records)}"
-    held = records[(records["status"] == "held") & (records["date_start"] <= figure.as_of_end)]
-    noun = "meeting" if len(held) == 1 else "meetings"
-    return held, f"held {noun} dated up to {figure.as_of}"
-
-
-def _by_status(records: pd.DataFrame) -> str:
-    """Counts by status, like " (2 held, 3 planned)"; "" for a table without statuses."""
-    if "status" not in records or records.empty:
-        return ""
-    counts = records["status"].value_counts().sort_index()
-    return " (" + ", ".join(f"{count} {status}" for status, count in counts.items()) + ")"
-
-
-def _number(value: float) -> str:
-    """A quoted number as people write it: 23, 1,500, 2.5."""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+def _year_range(days: pd.Series) -> tuple[int, int] | None:
+    """The first and last year of a date column, or None if it has no date."""
+    extremes = pyarrow.compute.min_max(pyarrow.array(days, type=pyarrow.date32()))
+    if not extremes["min"].is_valid:
+        return None
+    return extremes["min"].as_py().year, extremes["max"].as_py().year
 
 
 def _dictionary(release: LatestRelease) -> str:
@@ -350,14 +337,12 @@ def _citation(release: LatestRelease) -> str:
 def _versions(releases: list[dict[str, Any]]) -> str:
     """Every published version, newest first, linking to its folder."""
     lines = ["## Versions", "", "| version | released | files |", "|---|---|---|"]
-    for entry in reversed(releases):
+    for entry in list(reversed(releases))[:MAX_LISTED_VERSIONS]:
         folder = f"v{entry['version']}"
         size = sum(file["bytes"] for file in entry["files"])
         files = f"{len(entry['files'])} files, {size:,} bytes"
         lines.append(f"| [`{folder}/`]({folder}/) | {entry['date']} | {files} |")
+    if len(releases) > MAX_LISTED_VERSIONS:
+        rest = len(releases) - MAX_LISTED_VERSIONS
+        lines += ["", f"{rest:,} older versions are listed in [`releases.json`](releases.json)."]
     return "\n".join(lines)
-
-
-def _cell(text: Any) -> str:
-    """Text made safe for one Markdown table cell or list item line."""
-    return " ".join(str(text).split()).replace("|", "\\|")

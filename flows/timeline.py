@@ -1,104 +1,164 @@
 """The timeline figure of the dataset README: meetings and treaty milestones, as SVG bytes.
 
-Drawn on a bare matplotlib Figure (no pyplot, so no GUI backend and no global figure state),
-inside a style context reset to matplotlib's defaults so a user's matplotlibrc cannot change
-the bytes.
+The figure summarises, so it stays readable and fast at a million rows: the latest records
+one per line (every record while they are few), and counts per year by kind once there are
+more than a window holds. Only the few records shown are turned into Python objects; the
+counts are computed on arrays.
 """
 
 from __future__ import annotations
 
-import io
-import math
-import textwrap
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from xml.sax.saxutils import escape
 
-import matplotlib
-import matplotlib.style
+import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import MultipleLocator
+import pyarrow
+import pyarrow.compute
 
-WIDTH_INCHES = 11.0
-ROW_INCHES = 0.34
-LABEL_WIDTH = 48  # characters of a row label before it is shortened
-RC = {
-    "svg.hashsalt": "jrr",  # fixed ids for clip paths and glyphs instead of random ones
-    "svg.fonttype": "path",  # glyphs as outlines: looks the same without the font installed
-    "font.family": "DejaVu Sans",  # ships with matplotlib, so every machine has it
-    "font.size": 9.0,
-    "text.parse_math": False,  # a "$" in a label is text, not mathtext
-}
-STATUS_MARKERS = {
-    "held": {"marker": "o", "color": "#1f4e79", "markerfacecolor": "#1f4e79"},
-    "planned": {"marker": "o", "color": "#1f4e79", "markerfacecolor": "white"},
-    "cancelled": {"marker": "X", "color": "#b22222", "markerfacecolor": "#b22222"},
-}
-EVENT_MARKER = {"marker": "D", "color": "#b8690f", "markerfacecolor": "#b8690f"}
-RANGE_COLOR = "#9db7d5"
+from jrr.flows.timeline_draw import Counts, Panel, Row, draw_svg
+
+WINDOW = 15  # records drawn one per line in each panel
+MEETINGS_TITLE = "Leaders' meetings (status as reported by the source)"
+EVENTS_TITLE = "Treaty milestones"
+KINDS = ["held", "planned", "cancelled", "milestone"]
 
 
 @dataclass(frozen=True)
-class Row:
-    """One record on the timeline: its label, date range, EDTF text and marker style."""
+class Dated:
+    """One table's dated records as arrays: day numbers and years of start and end, kind."""
 
-    label: str
-    start: date
-    end: date
-    edtf: str
-    style: dict[str, str]
+    frame: pd.DataFrame  # the table's rows that have a date, in their published order
+    start: np.ndarray  # days since 1970-01-01
+    end: np.ndarray
+    start_year: np.ndarray
+    end_year: np.ndarray
+    kind: np.ndarray  # one of KINDS per row
 
 
 def render_timeline(
     meetings: pd.DataFrame, treaty_events: pd.DataFrame, treaties: pd.DataFrame
 ) -> bytes:
-    """SVG bytes of the timeline: one panel of meetings, one of treaty milestones."""
-    panels = [
-        ("Leaders' meetings (status as reported by the source)", meeting_rows(meetings)),
-        ("Treaty milestones", event_rows(treaty_events, treaties)),
-    ]
-    panels = [(title, rows) for title, rows in panels if rows]
-    with matplotlib.style.context("default"), matplotlib.rc_context(RC):
-        figure = _draw(panels)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
-
-
-def meeting_rows(meetings: pd.DataFrame) -> list[Row]:
-    """A row per meeting, earliest first, labelled by occasion, else city, else id."""
-    rows = []
-    for meeting in meetings.sort_values(["date_start", "date_end", "meeting_id"]).itertuples():
-        label = _first_text(meeting.occasion, meeting.city, meeting.meeting_id)
-        style = STATUS_MARKERS.get(meeting.status, STATUS_MARKERS["held"])
-        rows.append(Row(label, meeting.date_start, meeting.date_end, meeting.date, style))
-    return rows
-
-
-def event_rows(treaty_events: pd.DataFrame, treaties: pd.DataFrame) -> list[Row]:
-    """A row per treaty milestone, earliest first, labelled by treaty name and event type."""
+    """SVG bytes of the timeline: counts per year when records are many, the latest one by one."""
+    met = _dated(meetings, meetings["status"].where(meetings["status"].isin(KINDS), "held"))
+    events = _dated(treaty_events, pd.Series("milestone", index=treaty_events.index))
     names = dict(zip(treaties["treaty_id"], treaties["name"], strict=True))
+    panels = [
+        Panel(MEETINGS_TITLE, meeting_rows(met, WINDOW), len(met.frame)),
+        Panel(EVENTS_TITLE, event_rows(events, names, WINDOW), len(events.frame)),
+    ]
+    panels = [panel for panel in panels if panel.total]
+    counts = None
+    if any(panel.total > len(panel.rows) for panel in panels):
+        counts = count_per_year([met, events])
+    svg = draw_svg(panels, counts)
+    return _with_title(svg, describe(met, events))
+
+
+def meeting_rows(meetings: Dated, limit: int) -> list[Row]:
+    """The latest `limit` meetings, earliest first, labelled by occasion, else city, else id."""
     rows = []
-    for event in treaty_events.sort_values(["date_start", "date_end", "event_id"]).itertuples():
-        name = _shorten(names.get(event.treaty_id, event.treaty_id))
-        party = f" ({event.party})" if isinstance(event.party, str) else ""
-        label = f"{name}: {event.type.replace('_', ' ')}{party}"
-        rows.append(Row(label, event.date_start, event.date_end, event.date, EVENT_MARKER))
+    for position in _latest(meetings, "meeting_id", limit):
+        meeting = meetings.frame.iloc[position]
+        label = _first_text(meeting["occasion"], meeting["city"], meeting["meeting_id"])
+        rows.append(_row(meetings, position, label, str(meeting["date"])))
     return rows
 
 
-def decimal_year(day: date) -> float:
-    """A day as a fractional year (2018-07-02 → about 2018.5), for a linear time axis."""
-    first = date(day.year, 1, 1)
-    length = (date(day.year + 1, 1, 1) - first).days
-    return day.year + (day - first).days / length
+def event_rows(events: Dated, names: dict[str, str], limit: int) -> list[Row]:
+    """The latest `limit` treaty milestones, earliest first, labelled by treaty and event type."""
+    rows = []
+    for position in _latest(events, "event_id", limit):
+        event = events.frame.iloc[position]
+        name = names.get(event["treaty_id"], event["treaty_id"])
+        party = f" ({event['party']})" if isinstance(event["party"], str) else ""
+        label = f"{name}: {str(event['type']).replace('_', ' ')}{party}"
+        rows.append(_row(events, position, label, str(event["date"])))
+    return rows
 
 
-def _shorten(text: str) -> str:
-    """Text cut at a word boundary to fit a row label."""
-    return textwrap.shorten(text, LABEL_WIDTH, placeholder=" …")
+def count_per_year(tables: list[Dated]) -> Counts:
+    """Records per year by kind; a date spanning several years counts in each year it covers."""
+    starts = np.concatenate([table.start_year for table in tables])
+    ends = np.concatenate([table.end_year for table in tables])
+    kinds = np.concatenate([table.kind for table in tables])
+    first, last = int(starts.min()), int(ends.max())
+    size = last - first + 1
+    within = starts == ends
+    by_kind = {
+        kind: np.bincount(starts[within & (kinds == kind)] - first, minlength=size)
+        for kind in KINDS
+    }
+    # Each spanning record adds one from its first year to its last: a running sum of +1/-1.
+    steps = np.bincount(starts[~within] - first, minlength=size + 1)
+    steps -= np.bincount(ends[~within] - first + 1, minlength=size + 1)
+    return Counts(np.arange(first, last + 1), by_kind, np.cumsum(steps)[:size])
+
+
+def describe(meetings: Dated, events: Dated) -> str:
+    """One sentence of what the figure shows, for its SVG title (screen readers, search)."""
+    statuses = _kind_counts(meetings.kind, KINDS[:3])
+    years = np.concatenate([meetings.start_year, events.start_year, meetings.end_year])
+    years = np.concatenate([years, events.end_year])
+    span = f", {int(years.min())}–{int(years.max())}" if len(years) else ""
+    return (
+        f"Timeline of {len(meetings.frame):,} leaders' meetings{statuses} and "
+        f"{len(events.frame):,} treaty milestones{span}"
+    )
+
+
+def _kind_counts(kinds: np.ndarray, order: list[str]) -> str:
+    """Counts like " (2 held, 1 planned)" from an array of kinds; "" when empty."""
+    values, counts = np.unique(kinds, return_counts=True)
+    found = dict(zip(values.tolist(), counts.tolist(), strict=True))
+    parts = [f"{found[kind]:,} {kind}" for kind in order if kind in found]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _dated(frame: pd.DataFrame, kind: pd.Series) -> Dated:
+    """The rows of `frame` with a date, as day and year arrays."""
+    start = pyarrow.array(frame["date_start"], type=pyarrow.date32())
+    end = pyarrow.array(frame["date_end"], type=pyarrow.date32())
+    keep = pyarrow.compute.and_(start.is_valid(), end.is_valid()).to_numpy(zero_copy_only=False)
+    start, end = start.filter(keep), end.filter(keep)
+    return Dated(
+        frame=frame[keep].reset_index(drop=True),
+        start=start.cast(pyarrow.int32()).to_numpy(),
+        end=end.cast(pyarrow.int32()).to_numpy(),
+        start_year=pyarrow.compute.year(start).to_numpy().astype(np.int64),
+        end_year=pyarrow.compute.year(end).to_numpy().astype(np.int64),
+        kind=kind[keep].to_numpy(dtype=object).astype(str),
+    )
+
+
+def _latest(table: Dated, id_column: str, limit: int) -> list[int]:
+    """Positions of the `limit` latest records by end, start, id; earliest of them first."""
+    if not len(table.frame):
+        return []
+    count = min(limit, len(table.frame))
+    threshold = np.partition(table.end, -count)[-count]
+    candidates = np.flatnonzero(table.end >= threshold)
+    keys = pd.DataFrame(
+        {
+            "end": table.end[candidates],
+            "start": table.start[candidates],
+            "id": table.frame[id_column].to_numpy(dtype=object)[candidates],
+            "position": candidates,
+        }
+    )
+    keys = keys.sort_values(["end", "start", "id"], kind="stable").tail(count)
+    return keys.sort_values(["start", "end", "id"], kind="stable")["position"].tolist()
+
+
+def _row(table: Dated, position: int, label: str, edtf: str) -> Row:
+    """One drawn record."""
+    start = date.fromordinal(_EPOCH + int(table.start[position]))
+    end = date.fromordinal(_EPOCH + int(table.end[position]))
+    return Row(label, start, end, edtf, str(table.kind[position]))
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
 
 
 def _first_text(*values: object) -> str:
@@ -106,76 +166,10 @@ def _first_text(*values: object) -> str:
     return next(str(value) for value in values if isinstance(value, str) and value)
 
 
-def _draw(panels: list[tuple[str, list[Row]]]) -> Figure:
-    """The figure: panels stacked on one shared, linear time axis."""
-    counts = [len(rows) for _, rows in panels] or [1]
-    height = 1.3 + sum(0.45 + ROW_INCHES * count for count in counts)
-    figure = Figure(figsize=(WIDTH_INCHES, height), layout="constrained")
-    axes = figure.subplots(len(counts), 1, sharex=True, height_ratios=counts, squeeze=False)
-    every_row = [row for _, rows in panels for row in rows]
-    limits = _year_limits(every_row)
-    for ax, (title, rows) in zip(axes[:, 0], panels, strict=False):
-        _draw_panel(ax, title, rows, limits)
-    if not panels:
-        axes[0, 0].text(0.5, 0.5, "No dated records", ha="center", transform=axes[0, 0].transAxes)
-    axes[-1, 0].set_xlim(*limits)
-    axes[-1, 0].xaxis.set_major_locator(MultipleLocator(5))
-    axes[-1, 0].xaxis.set_minor_locator(MultipleLocator(1))
-    axes[-1, 0].xaxis.set_major_formatter(lambda value, _: f"{value:.0f}")
-    figure.legend(handles=_legend_handles(), loc="outside lower center", ncols=5, frameon=False)
-    return figure
-
-
-def _draw_panel(ax: Axes, title: str, rows: list[Row], limits: tuple[float, float]) -> None:
-    """One panel: a line per row with its label on the y axis and its date beside the mark."""
-    middle = sum(limits) / 2
-    for y, row in enumerate(rows):
-        start, end = decimal_year(row.start), decimal_year(row.end + timedelta(days=1))
-        if row.end > row.start:
-            ax.plot([start, end], [y, y], color=RANGE_COLOR, linewidth=5, solid_capstyle="butt")
-        centre = (start + end) / 2
-        ax.plot([centre], [y], linestyle="none", markersize=7, **row.style)
-        # Dates right of the mark in the left half of the axis, left of it in the right half.
-        left = centre > middle
-        anchor = start if left else end
-        ax.annotate(
-            row.edtf,
-            (anchor, y),
-            xytext=(-7 if left else 7, 0),
-            textcoords="offset points",
-            ha="right" if left else "left",
-            va="center",
-            fontsize=8,
-            color="#444444",
-        )
-    ax.set_yticks(range(len(rows)), [row.label for row in rows])
-    ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
-    ax.grid(axis="x", which="major", color="#dddddd", linewidth=0.8)
-    ax.set_axisbelow(True)
-    ax.tick_params(axis="y", length=0)
-    ax.tick_params(axis="x", labelbottom=True)  # years under every panel, not just the last
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-
-
-def _year_limits(rows: list[Row]) -> tuple[float, float]:
-    """The time axis: every date, padded to whole five-year marks on both sides."""
-    if not rows:
-        return 2000.0, 2020.0
-    first = min(decimal_year(row.start) for row in rows)
-    last = max(decimal_year(row.end) for row in rows)
-    return 5 * math.floor((first - 1) / 5), 5 * math.ceil((last + 1) / 5)
-
-
-def _legend_handles() -> list[Line2D]:
-    """Legend entries: meeting statuses, treaty milestone, date range."""
-    handles = [
-        Line2D([], [], linestyle="none", markersize=7, label=f"meeting {status}", **style)
-        for status, style in STATUS_MARKERS.items()
-    ]
-    handles.append(
-        Line2D([], [], linestyle="none", markersize=7, label="treaty milestone", **EVENT_MARKER)
-    )
-    handles.append(Line2D([], [], color=RANGE_COLOR, linewidth=5, label="date range"))
-    return handles
+def _with_title(svg: bytes, title: str) -> bytes:
+    """The SVG with a <title> first inside its root, the name screen readers announce."""
+    text = svg.decode("utf-8")
+    opening = text.index("<svg ")
+    close = text.index(">", opening) + 1
+    element = f"\n <title>{escape(title)}</title>"
+    return (text[:close] + element + text[close:]).encode("utf-8")

@@ -9,6 +9,7 @@ import pandera.pandas as pa
 import pyarrow
 
 from jrr.schemas import codes
+from jrr.schemas.fast_checks import enum_check, pattern_check
 from jrr.schemas.registry import TABLES, TableSpec
 
 _TYPES = {
@@ -99,9 +100,9 @@ def pandera_schema(name: str, schema: dict[str, Any]) -> pa.DataFrameSchema:
         checks = []
         if "pattern" in constraints:
             # \Z, not $: the whole value must match (also for patterns of older releases).
-            checks.append(pa.Check.str_matches(f"^(?:{constraints['pattern']})\\Z"))
+            checks.append(pattern_check(f"^(?:{constraints['pattern']})\\Z"))
         if "enum" in constraints:
-            checks.append(pa.Check.isin(constraints["enum"]))
+            checks.append(enum_check(constraints["enum"]))
         if "minimum" in constraints:
             checks.append(pa.Check.ge(constraints["minimum"]))
         if "maximum" in constraints:

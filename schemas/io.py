@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow
+import pyarrow.csv
 
 from jrr.schemas.datapackage import pandera_schema
 
@@ -45,8 +48,24 @@ def parquet_path(datapackage: dict[str, Any], name: str) -> str:
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    """A published CSV as text cells; only the empty cell is null (so Namibia's NA survives)."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    """A published CSV as text cells; only the empty cell is null (so Namibia's NA survives).
+
+    Read with Arrow's multi-threaded reader: several times faster than pandas' at a million rows.
+    """
+    with path.open(encoding="utf-8", newline="") as file:
+        names = next(csv.reader(file), [])
+    if not names or len(set(names)) != len(names):
+        raise ValueError(f"{path.name}: the first line must name each column once")
+    table = pyarrow.csv.read_csv(
+        path,
+        parse_options=pyarrow.csv.ParseOptions(newlines_in_values=True),
+        convert_options=pyarrow.csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pyarrow.string()),
+            strings_can_be_null=True,
+            null_values=[""],
+        ),
+    )
+    return table.to_pandas()
 
 
 def read_table(folder: Path, name: str, fmt: str = "parquet") -> pd.DataFrame:

@@ -168,3 +168,15 @@ def test_citation_matches_the_latest_release() -> None:
     assert citation["cff-version"] == "1.2.0"
     assert citation["type"] == "dataset"
     assert citation["license"] == "CC-BY-4.0"
+
+
+def test_pages_are_rendered_again_only_when_something_changed(dataset_copy: Path) -> None:
+    pages = write_dataset_readme(dataset_copy)
+    rendered = {path.name: path.read_bytes() for path in pages}
+    latest = dataset_copy / f"v{_latest_release()['version']}"
+    (latest / "meetings.parquet").unlink()  # rendering again would have to read it, and fail
+    assert write_dataset_readme(dataset_copy) == pages  # the stamp says nothing changed
+    assert {path.name: path.read_bytes() for path in pages} == rendered
+    (dataset_copy / "README.md").write_text("edited by hand\n", encoding="utf-8")
+    with pytest.raises(FileNotFoundError):
+        write_dataset_readme(dataset_copy)  # a page edited by hand is rendered again

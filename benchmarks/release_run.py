@@ -1,0 +1,99 @@
+"""Run one `jrr` command as the CLI does, timing each Prefect task and a few inner steps.
+
+    python benchmarks/release_run.py TIMINGS.json release --root PROJECT
+
+The real code runs unchanged: each task's function and each probed function is wrapped in
+a timer, and the seconds spent in each (summed over calls) are written to TIMINGS.json.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# Steps inside the publish task worth seeing on their own: (module, name used there, label).
+PROBES = [
+    ("jrr.flows.publish", "write_release_folder", "publish: write release files"),
+    ("jrr.flows.publish", "refresh_derived", "publish: derived pages"),
+    ("jrr.flows.dataset_readme", "read_latest", "  pages: read latest release"),
+    ("jrr.flows.dataset_readme", "render_timeline", "  pages: timeline.svg"),
+    ("jrr.flows.dataset_readme", "_readme", "  pages: README.md"),
+    ("jrr.flows.publish", "render_changelog", "  pages: CHANGELOG.md"),
+]
+SECONDS: dict[str, float] = defaultdict(float)
+CALLS: dict[str, int] = defaultdict(int)
+
+
+def _timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function`, adding its run time to SECONDS[label]."""
+
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            SECONDS[label] += time.perf_counter() - start
+            CALLS[label] += 1
+
+    return run
+
+
+def _wrap_tasks() -> None:
+    """Time the function of every Prefect task defined in jrr.flows."""
+    from prefect import Task
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("jrr.flows"):
+            continue
+        for attribute in vars(module).values():
+            if isinstance(attribute, Task) and not hasattr(attribute.fn, "__wrapped__"):
+                attribute.fn = _timed(attribute.name, attribute.fn)
+
+
+def _wrap_probes() -> None:
+    """Time the probed inner steps that exist in this version of the code."""
+    for module_name, name, label in PROBES:
+        module = importlib.import_module(module_name)
+        if hasattr(module, name):
+            setattr(module, name, _timed(label, getattr(module, name)))
+
+
+def main() -> int:
+    """Run the command; write timings even when it fails."""
+    timings, argv = Path(sys.argv[1]), sys.argv[2:]
+    start = time.perf_counter()
+    from jrr.flows import cli, prefect_settings
+
+    root = Path(argv[argv.index("--root") + 1]) if "--root" in argv else Path(".")
+    prefect_settings.configure(root.resolve())
+    if argv[0] == "release":
+        import jrr.flows.release  # noqa: F401  (defines the tasks to time)
+
+        _wrap_tasks()
+        _wrap_probes()
+    imported = time.perf_counter() - start
+    code = 1
+    try:
+        code = cli.main(argv)
+    finally:
+        result = {
+            "exit": code,
+            "import_seconds": imported,
+            "command_seconds": time.perf_counter() - start - imported,
+            "stages": dict(SECONDS),
+            "calls": dict(CALLS),
+        }
+        timings.write_text(json.dumps(result, indent=2))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
