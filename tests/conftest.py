@@ -31,6 +31,13 @@ def prefect_server() -> Iterator[None]:
 
 
 @pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the golden raw/, not released, for tests that need no orchestrator."""
+    shutil.copytree(GOLDEN / "raw", tmp_path / "raw")
+    return tmp_path
+
+
+@pytest.fixture
 def golden_project(prefect_server: None, tmp_path: Path) -> Path:
     """A project folder holding a copy of the golden raw/ and no releases yet."""
     shutil.copytree(GOLDEN / "raw", tmp_path / "raw")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import GOLDEN
 
 from jrr.flows import caching
 from jrr.flows.article_cache import CACHE_DIR, ArticleCache
@@ -18,13 +17,6 @@ from jrr.flows.problems import InputError
 from jrr.schemas import datapackage
 
 EDITED = "raw/annotations/example-2019-07-01-osaka.yaml"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the golden raw/."""
-    shutil.copytree(GOLDEN / "raw", tmp_path / "raw")
-    return tmp_path
 
 
 def computed(root: Path) -> int:

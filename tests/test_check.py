@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from conftest import GOLDEN
 from helpers import run_jrr
 
 SUMMIT = "raw/annotations/example-2019-01-22-summit.yaml"
 OSAKA = "raw/annotations/example-2019-07-01-osaka.yaml"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the golden raw/, with no releases."""
-    shutil.copytree(GOLDEN / "raw", tmp_path / "raw")
-    return tmp_path
 
 
 def break_quotes(project: Path) -> None:

@@ -31,13 +31,6 @@ SUMMIT_META = "raw/articles/example-2019-01-22-summit.yaml"
 NOT_REGULAR = "not a regular file"
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the golden raw/, not released."""
-    shutil.copytree(GOLDEN / "raw", tmp_path / "raw")
-    return tmp_path
-
-
 def problems_of(project: Path) -> list[str]:
     """Every problem the build reports, as `path:line: field: message` lines."""
     with pytest.raises(InputError) as error:
