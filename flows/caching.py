@@ -1,4 +1,4 @@
-"""Cache keys for the build stages: the content of raw/, the code, and the schemas."""
+"""Cache keys: the content of raw/, the code, and the schemas."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 from jrr.schemas.datapackage import current_table_schemas
 
@@ -43,8 +42,3 @@ def code_version() -> str:
     schemas = json.dumps(current_table_schemas(), sort_keys=True).encode()
     key = (_source_digest() + _dependency_versions()).encode() + schemas
     return hashlib.sha256(key).hexdigest()[:16]
-
-
-def stage_cache_key(context: Any, parameters: dict[str, Any]) -> str:
-    """Prefect cache key of a stage: its name, the raw/ content key and the code version."""
-    return f"{context.task.name}-{parameters['corpus_key'][:32]}-{parameters['version']}"

@@ -17,9 +17,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 
-from jrr.flows import caching
+from jrr.flows import build_stamp, caching
 from jrr.flows.article_cache import ArticleCache
-from jrr.flows.caching import stage_cache_key
 from jrr.flows.corpus import Processed, article_ids, consolidate, listing_digest, process_articles
 from jrr.flows.pipeline import Dataset
 from jrr.flows.problems import InputError
@@ -28,9 +27,10 @@ from jrr.flows.publish import publish, repair_derived
 from jrr.flows.release_folder import ReleasePlan
 from jrr.flows.versioning import latest_version, plan_release
 
-# Consolidation is cached on the content of raw/ and the code (each article's own work is
-# cached per article); diff and publish always run.
-CACHED = {"cache_key_fn": stage_cache_key, "persist_result": True}
+# Each article's own work is cached per article (article_cache); a release whose sources
+# are those of the latest release stops before the build (build_stamp). No task result is
+# persisted or hashed by Prefect: the tables are large, and the stages are not reused.
+STAGE = {"cache_policy": NO_CACHE, "persist_result": False}
 CHUNKS = 100  # per-article tasks per release: enough for progress and a cluster, few runs
 MIN_CHUNK = 50
 
@@ -47,19 +47,19 @@ class ReleaseOutcome:
     recovered: list[str] = field(default_factory=list)  # leftovers of interrupted releases
 
 
-@task(name="articles", cache_policy=NO_CACHE)
+@task(name="articles", **STAGE)
 def articles_task(root: Path, ids: list[str], version: str) -> Processed:
     """Read, parse and resolve the quotes of some articles; cache each result."""
     return process_articles(root, ids, ArticleCache(root, version))
 
 
-@task(name="build-and-validate", **CACHED)
-def build_task(root: Path, corpus_key: str, version: str) -> Dataset:
+@task(name="build-and-validate", **STAGE)
+def build_task(root: Path, version: str) -> Dataset:
     """Consolidate every article's result, build the tables and validate them."""
     return consolidate(root, ArticleCache(root, version), quiet=True)
 
 
-@task(name="diff-against-latest")
+@task(name="diff-against-latest", **STAGE)
 def plan_task(
     dataset_dir: Path, dataset: Dataset, date: str, note: str | None
 ) -> ReleasePlan | None:
@@ -67,14 +67,14 @@ def plan_task(
     return plan_release(dataset_dir, dataset, date, note)
 
 
-@task(name="publish")
+@task(name="publish", **STAGE)
 def publish_task(dataset_dir: Path, plan: ReleasePlan) -> tuple[Path, list[str]]:
     """Write the release folder atomically and record it; what was cleared up on the way."""
     notes: list[str] = []
     return publish(dataset_dir, plan, notes), notes
 
 
-@task(name="repair-derived-pages")
+@task(name="repair-derived-pages", **STAGE)
 def repair_task(dataset_dir: Path) -> tuple[list[str], list[str]]:
     """Complete an interrupted release: clear up its leftovers, refresh the derived pages."""
     notes: list[str] = []
@@ -91,24 +91,37 @@ def release_flow(
     """Build the dataset from `root`/raw and publish a new version under `root`/dataset."""
     dataset_dir = root / "dataset"
     version = caching.code_version()
-    corpus_key = _process_articles(root, version)
+    source_key = build_stamp.source_key(root, _process_articles(root, version))
+    if build_stamp.unchanged_since_release(dataset_dir, source_key):
+        return _up_to_date(dataset_dir, dry_run)
     try:
-        dataset = build_task(root, corpus_key, version)
+        dataset = build_task(root, version)
     except InputError as error:
         _report_problems(error)
         raise
     _report_tables(dataset)
     plan = plan_task(dataset_dir, dataset, date or dt.date.today().isoformat(), note)
-    latest = latest_version(dataset_dir)
     if plan is None:
-        repaired, notes = ([], []) if dry_run else repair_task(dataset_dir)
-        create_markdown_artifact(
-            f"Nothing changed since v{latest}: no release.", key="changelog-section"
-        )
-        return ReleaseOutcome(None, latest, None, None, repaired, notes)
+        outcome = _up_to_date(dataset_dir, dry_run)
+        build_stamp.record_release(dataset_dir, source_key)
+        return outcome
     create_markdown_artifact(plan.changelog_section, key="changelog-section")
-    published, notes = (None, []) if dry_run else publish_task(dataset_dir, plan)
-    return ReleaseOutcome(plan.version, latest, plan.changelog_section, published, [], notes)
+    section, base = plan.changelog_section, plan.base_version
+    if dry_run:
+        return ReleaseOutcome(plan.version, base, section, None)
+    published, notes = publish_task(dataset_dir, plan)
+    build_stamp.record_release(dataset_dir, source_key)
+    return ReleaseOutcome(plan.version, base, section, published, [], notes)
+
+
+def _up_to_date(dataset_dir: Path, dry_run: bool) -> ReleaseOutcome:
+    """Nothing to publish: complete any interrupted release and refresh the derived pages."""
+    repaired, notes = ([], []) if dry_run else repair_task(dataset_dir)
+    latest = latest_version(dataset_dir)
+    create_markdown_artifact(
+        f"Nothing changed since v{latest}: no release.", key="changelog-section"
+    )
+    return ReleaseOutcome(None, latest, None, None, repaired, notes)
 
 
 def flow_for(dask_address: str | None) -> Any:

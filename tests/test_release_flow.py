@@ -11,7 +11,7 @@ import pytest
 from conftest import GOLDEN, RELEASE_DATE
 from helpers import run_jrr, tree_digest
 
-from jrr.flows import caching
+from jrr.flows import caching, release
 from jrr.flows.files import file_entry
 from jrr.schemas import TABLES
 from jrr.schemas.io import read_table
@@ -78,3 +78,49 @@ def test_csv_and_parquet_read_back_equal(golden_released: Path, name: str) -> No
     from_parquet = read_table(folder, name, "parquet")
     pd.testing.assert_frame_equal(from_csv, from_parquet)
     assert len(from_csv) == len(pd.read_csv(EXPECTED / f"{name}.csv"))
+
+
+def _build_fails(*args: object, **kwargs: object) -> None:
+    """Stands in for the build where a release must not need it."""
+    raise AssertionError("the build ran")
+
+
+def test_a_release_from_the_sources_of_the_latest_one_skips_the_build(
+    released_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first no-op builds (a fresh copy has no stamp) and finds nothing changed.
+    assert run_jrr("release", "--root", str(released_project))[0] == 0
+    before = tree_digest(released_project / "dataset")
+    monkeypatch.setattr("jrr.flows.release.consolidate", _build_fails)
+
+    code, out, _ = run_jrr("release", "--root", str(released_project))
+
+    assert code == 0
+    assert "dataset is up to date (latest release v1.0.0); nothing published" in out
+    assert tree_digest(released_project / "dataset") == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["annotation", "codebook", "releases.json", "code"],
+)
+def test_any_change_to_the_sources_or_the_releases_builds_again(
+    released_project: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    assert run_jrr("release", "--root", str(released_project))[0] == 0
+    built = []
+    real = release.consolidate
+    monkeypatch.setattr(release, "consolidate", lambda *a, **k: built.append(1) or real(*a, **k))
+    if change == "annotation":
+        path = next((released_project / "raw" / "annotations").glob("*.yaml"))
+        path.write_text(path.read_text() + "\n# a comment\n")
+    elif change == "codebook":
+        (released_project / "CODEBOOK.md").write_text("# Coding rules\n\nNew rule.\n")
+    elif change == "releases.json":
+        index = released_project / "dataset" / "releases.json"
+        index.write_bytes(index.read_bytes() + b"\n")
+    else:
+        monkeypatch.setattr(caching, "code_version", lambda: "another-version")
+
+    assert run_jrr("release", "--root", str(released_project), "--dry-run")[0] == 0
+    assert built == [1]
