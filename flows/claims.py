@@ -50,6 +50,8 @@ def consolidate(
 ) -> Consolidated:
     """Published values of one record: per field, the claim of the latest article stating it."""
     sources = sorted({statement.article_id for statement in statements})
+    if len(statements) == 1:
+        return _single_source(statements[0], fields, sources)
     result = Consolidated({}, [], sources)
     for name in fields:
         stating = [s for s in statements if s.values.get(name) is not None]
@@ -67,6 +69,20 @@ def consolidate(
         for statement in stating:
             result.claims.append(_claim_row(statement, name, statement in current))
             result.claim_locations.append(_field_location(statement.location, name))
+    return result
+
+
+def _single_source(statement: Statement, fields: list[str], sources: list[str]) -> Consolidated:
+    """The values of a record only one article states (most records): its claims are current."""
+    result = Consolidated(dict.fromkeys(fields), [], sources)
+    for name in fields:
+        if statement.values.get(name) is None:
+            continue
+        result.values[name] = statement.values[name]
+        if name in statement.reasons:
+            result.inferred.append(name)
+        result.claims.append(_claim_row(statement, name, True))
+        result.claim_locations.append(_field_location(statement.location, name))
     return result
 
 
