@@ -17,7 +17,7 @@ import pyarrow.compute
 
 from jrr.schemas import codes
 from jrr.schemas.edtf_dates import EdtfError, parse_edtf, precision_before_2_0
-from jrr.schemas.validation import Violation
+from jrr.schemas.violations import Violation
 
 EDTF_PATTERN = codes.unanchored(codes.EDTF_TEXT)
 

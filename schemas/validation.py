@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
 from jrr.schemas import codes
-from jrr.schemas.registry import TABLES, ForeignKey
-
-
-@dataclass(frozen=True, order=True)
-class Violation:
-    """A broken rule: which table, which row (0-based; None = whole table), which column."""
-
-    table: str
-    row: int | None
-    column: str
-    message: str
-
+from jrr.schemas.cross_table import check_claims, check_evidence, check_foreign_keys
+from jrr.schemas.registry import ForeignKey
+from jrr.schemas.violations import Violation
 
 # By pattern without anchors, so that patterns read back from a datapackage.json match too.
 PATTERN_MESSAGES = {
@@ -71,58 +60,6 @@ def validate_frame(
     return frame, sorted(violations, key=lambda v: (v.row is not None, v.row or 0, v.column))
 
 
-def check_foreign_keys(
-    frames: Mapping[str, pd.DataFrame], foreign_keys: Mapping[str, tuple[ForeignKey, ...]]
-) -> list[Violation]:
-    """Every foreign key value must exist in the table it references."""
-    violations = []
-    for table, keys in foreign_keys.items():
-        for key in keys:
-            known = set(frames[key.reference_table][key.reference_column].dropna())
-            values = frames[table][key.column]
-            for row, value in values.items():
-                if pd.notna(value) and value not in known:
-                    message = f"{value!r} is not a {key.reference_column} in {key.reference_table}"
-                    violations.append(Violation(table, int(row), key.column, message))
-    return violations
-
-
-def check_evidence(
-    frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str] | None = None
-) -> list[Violation]:
-    """Every record has evidence; every quote lies inside its article and equals the text there."""
-    evidence = frames["evidence"]
-    backed = set(zip(evidence["record_table"], evidence["record_id"], strict=True))
-    records = {
-        (table, record_id)
-        for table in codes.RECORD_TABLES
-        for record_id in frames[table][TABLES[table].primary_key]
-    }
-    violations = []
-    for table in codes.RECORD_TABLES:
-        key = TABLES[table].primary_key
-        for row, record_id in frames[table][key].items():
-            if (table, record_id) not in backed:
-                message = "has no evidence row: quote the article that supports it"
-                violations.append(Violation(table, int(row), key, message))
-    pairs = zip(evidence["record_table"], evidence["record_id"], strict=True)
-    for row, (table, record_id) in zip(evidence.index, pairs, strict=True):
-        if (table, record_id) not in records:
-            message = f"backs {table} record {record_id!r}, which does not exist"
-            violations.append(Violation("evidence", int(row), "record_id", message))
-    lengths = dict(
-        zip(frames["articles"]["article_id"], frames["articles"]["n_chars"], strict=True)
-    )
-    for row in evidence.itertuples():
-        if row.article_id in lengths and row.char_end > lengths[row.article_id]:
-            message = f"ends past the article's {lengths[row.article_id]} characters"
-            violations.append(Violation("evidence", int(row.Index), "char_end", message))
-        elif texts and row.article_id in texts and _quote_differs(texts[row.article_id], row):
-            message = "differs from the article's text at char_start:char_end"
-            violations.append(Violation("evidence", int(row.Index), "quote", message))
-    return violations
-
-
 def check_cross_table(
     frames: Mapping[str, pd.DataFrame],
     foreign_keys: Mapping[str, tuple[ForeignKey, ...]],
@@ -135,33 +72,6 @@ def check_cross_table(
         violations += check_claims(frames)
     if "kind" in frames["projects"]:
         violations += check_project_tree(frames["projects"])
-    return violations
-
-
-def check_claims(frames: Mapping[str, pd.DataFrame]) -> list[Violation]:
-    """Each claim is about a record that exists, by an article that quotes that record."""
-    claims, evidence = frames["claims"], frames["evidence"]
-    quoted = set(
-        zip(evidence["record_table"], evidence["record_id"], evidence["article_id"], strict=True)
-    )
-    records = {
-        (table, record_id)
-        for table in codes.CLAIM_TABLES
-        for record_id in frames[table][TABLES[table].primary_key]
-    }
-    violations = []
-    rows = zip(claims["record_table"], claims["record_id"], claims["article_id"], strict=True)
-    for row, (table, record_id, article_id) in zip(claims.index, rows, strict=True):
-        if (table, record_id) not in records:
-            message = f"is about {table} record {record_id!r}, which does not exist"
-            violations.append(Violation("claims", int(row), "record_id", message))
-        elif table == "articles":
-            if record_id != article_id:
-                message = "an article's metadata is claimed by the article itself"
-                violations.append(Violation("claims", int(row), "article_id", message))
-        elif (table, record_id, article_id) not in quoted:
-            message = f"article {article_id!r} has no evidence for {table} record {record_id!r}"
-            violations.append(Violation("claims", int(row), "article_id", message))
     return violations
 
 
@@ -214,11 +124,6 @@ def _frame_check_column(check: str) -> str | None:
     if check == "reason_given_exactly_when_inferred":
         return "reason"
     return None
-
-
-def _quote_differs(text: str, row: Any) -> bool:
-    """True when an evidence row's quote is not the text at its offsets."""
-    return text[row.char_start : row.char_end] != row.quote
 
 
 def _message(check: str, value: object) -> str:
