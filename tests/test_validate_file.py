@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from conftest import ROOT
 from helpers import run_jrr
 
 from jrr.flows.files import write_csv
+from jrr.flows.publish import read_index
 from jrr.schemas.io import read_csv
 
 RELEASE = ROOT / "dataset" / "v1.0.0"
@@ -240,3 +242,18 @@ def test_other_release_files_are_checked_against_their_sums(
     code, _, err = run_jrr("validate", str(workbook), "--root", str(tmp_path))
     assert code == 1
     assert f"v1.0.0/{workbook.name}:1: file: sha256 " in err
+
+
+@pytest.mark.parametrize("table", ["meetings", "evidence", "claims", "projects"])
+def test_a_package_of_one_table_is_checked_by_the_rules_it_can_hold(
+    tmp_path: Path, table: str
+) -> None:
+    latest = ROOT / "dataset" / f"v{read_index(ROOT / 'dataset')['releases'][-1]['version']}"
+    package = json.loads((latest / "datapackage.json").read_text())
+    [resource] = [r for r in package["resources"] if r["name"] == table]
+    shutil.copy(latest / resource["path"], tmp_path / resource["path"])
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+
+    code, _, err = run_jrr("validate", str(tmp_path / resource["path"]), "--root", str(tmp_path))
+
+    assert (code, err) == (0, "")
