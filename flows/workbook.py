@@ -8,6 +8,9 @@ starting with `=`, `+`, `-` or `@` shows as text. Dates are ISO text (Excel's da
 reach before 1900); numbers are numbers. A table longer than a sheet's row limit continues on
 sheets `<table> 2`, `<table> 3`, … Every zip entry and the workbook's created/modified
 properties carry the release date, so the same release gives the same bytes.
+
+Cells are written a column at a time with Arrow's string kernels, `CHUNK_ROWS` records at a
+time, giving the bytes `_cell` gives value by value (the path of columns without a fast one).
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ import datetime as dt
 import math
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 MAX_DATA_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -29,6 +35,24 @@ _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE = "application/vnd.openxmlformats-officedocument"
 # Characters XML 1.0 cannot carry, and text that Excel would read as such an escape.
 _UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+# The same test in Arrow's RE2, which has no lookahead: finds the texts `_UNWRITABLE` changes.
+_UNWRITABLE_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]|_x[0-9A-Fa-f]{4}_"
+# What xml.sax.saxutils.escape replaces, in its order (quotes are left as they are).
+_ENTITIES = {"&": "&amp;", ">": "&gt;", "<": "&lt;"}
+CHUNK_ROWS = 10_000  # records formatted and written at a time: bounds the memory a sheet takes
+_STR = pa.large_string()  # 64-bit offsets: a chunk of long rows may pass 2 GiB
+_SEPARATOR = pa.scalar("", _STR)
+_EMPTY = "<c/>"  # the cell of a missing value
+# The days since 1970 of Python's first and last dates, the span Arrow's dates may pass.
+_PYTHON_DAYS = [(day - dt.date(1970, 1, 1)).days for day in (dt.date.min, dt.date.max)]
+# Extension arrays whose Arrow form carries the values their cells show. Not pandas' nullable
+# booleans: they give numpy booleans, which `_cell` writes as the numbers True and False.
+_ARROW_BACKED = (
+    pd.arrays.ArrowExtensionArray,
+    pd.arrays.StringArray,
+    pd.arrays.IntegerArray,
+    pd.arrays.FloatingArray,
+)
 
 
 def write_workbook(
@@ -43,13 +67,13 @@ def write_workbook(
     ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
 
-        def put(name: str, chunks: Iterator[str] | str) -> None:
+        def put(name: str, chunks: Iterable[str | memoryview] | str) -> None:
             """Add one part to the archive, dated `stamp`."""
             entry = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             with archive.open(entry, "w") as file:
                 for chunk in [chunks] if isinstance(chunks, str) else chunks:
-                    file.write(chunk.encode("utf-8"))
+                    file.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
 
         put("[Content_Types].xml", _content_types(len(sheets)))
         put("_rels/.rels", _package_rels())
@@ -61,21 +85,97 @@ def write_workbook(
             put(f"xl/worksheets/sheet{number}.xml", _sheet(frame))
 
 
-def _sheet(frame: pd.DataFrame) -> Iterator[str]:
-    """A worksheet: the header row, then one row per record."""
+def _sheet(frame: pd.DataFrame) -> Iterator[str | memoryview]:
+    """A worksheet: the header row, then the records' rows, `CHUNK_ROWS` records at a time."""
     yield f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">'
     yield '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
     yield 'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'
     yield "<row>" + "".join(_text_cell(str(column)) for column in frame.columns) + "</row>"
-    for values in frame.itertuples(index=False):
-        yield "<row>" + "".join(map(_cell, values)) + "</row>"
+    for start in range(0, len(frame), CHUNK_ROWS):
+        yield _utf8(_rows(frame.iloc[start : start + CHUNK_ROWS]))
     yield "</sheetData></worksheet>"
+
+
+def _rows(frame: pd.DataFrame) -> pa.Array:
+    """One `<row>` element per record of `frame`, built column by column."""
+    columns = [_cells(frame.iloc[:, number]) for number in range(len(frame.columns))]
+    if not columns:  # a record without columns is still a row, an empty one
+        return pa.array(["<row></row>"] * len(frame), _STR)
+    return _join("<row>", *columns, "</row>")
+
+
+def _cells(column: pd.Series) -> pa.Array:
+    """One cell element per value of `column`, written as `_cell` would write each value."""
+    values = _arrow(column)
+    kind = pa.null() if values is None else values.type  # null: no fast path
+    if pa.types.is_boolean(kind):
+        cells = pc.if_else(values, '<c t="b"><v>1</v></c>', '<c t="b"><v>0</v></c>')
+    elif pa.types.is_integer(kind):
+        cells = _join("<c><v>", pc.cast(values, _STR), "</v></c>")
+    elif pa.types.is_floating(kind):
+        cells = _float_cells(values.to_numpy(zero_copy_only=False))
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        cells = _text_cells(pc.cast(values, _STR))
+    elif pa.types.is_date32(kind) and _python_dates(values):
+        cells = _text_cells(pc.cast(values, _STR))  # ISO 8601, as date.isoformat()
+    else:  # object, categorical, timestamps, …: value by value
+        return pa.array([_cell(value) for value in column], _STR)
+    return pc.fill_null(pc.cast(cells, _STR), pa.scalar(_EMPTY, _STR))
+
+
+def _arrow(column: pd.Series) -> pa.Array | None:
+    """The column as one Arrow array (nulls for missing values), if its dtype has a fast path."""
+    if isinstance(column.dtype, np.dtype):
+        if column.dtype.kind not in "biuf":
+            return None
+        return pa.array(column.to_numpy(), from_pandas=True)
+    if isinstance(column.array, _ARROW_BACKED):
+        values = pa.array(column.array)
+        return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    return None
+
+
+def _float_cells(numbers: np.ndarray) -> pa.Array:
+    """Numbers in Python's spelling (`repr`), infinities as text, NaN as null."""
+    spelled = pa.array([repr(number) for number in numbers.tolist()], _STR)
+    finite = pa.array(np.isfinite(numbers))
+    cells = pc.if_else(finite, _join("<c><v>", spelled, "</v></c>"), _text_cells(spelled))
+    return pc.if_else(pa.array(np.isnan(numbers)), pa.scalar(None, _STR), cells)
+
+
+def _text_cells(texts: pa.Array) -> pa.Array:
+    """A string cell per text, as `_text_cell` writes it; null stays null."""
+    if pc.any(pc.match_substring_regex(texts, _UNWRITABLE_RE2)).as_py():
+        texts = pa.array([_writable(text) for text in texts.to_pylist()], _STR)
+    for character, entity in _ENTITIES.items():
+        texts = pc.replace_substring(texts, character, entity)
+    return _join('<c t="inlineStr"><is><t xml:space="preserve">', texts, "</t></is></c>")
+
+
+def _join(*parts: pa.Array | str) -> pa.Array:
+    """Arrays and constant strings concatenated element-wise (null where any part is null)."""
+    scalars = [pa.scalar(part, _STR) if isinstance(part, str) else part for part in parts]
+    return pc.binary_join_element_wise(*scalars, _SEPARATOR)
+
+
+def _python_dates(dates: pa.Array) -> bool:
+    """Whether every date is within Python's years 1 to 9999 (outside them `_cell` raises)."""
+    days = pc.min_max(dates.cast(pa.int32()))
+    earliest, latest = days["min"].as_py(), days["max"].as_py()
+    return earliest is None or (_PYTHON_DAYS[0] <= earliest and latest <= _PYTHON_DAYS[1])
+
+
+def _utf8(strings: pa.Array) -> memoryview:
+    """The UTF-8 bytes of `strings`, one after another, read in place from the array."""
+    _, offsets, data = strings.buffers()
+    ends = np.frombuffer(offsets, np.int64)[[strings.offset, strings.offset + len(strings)]]
+    return memoryview(data)[ends[0] : ends[1]]
 
 
 def _cell(value: object) -> str:
     """One cell: empty for null, a number for a number, an inline string for anything else."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "<c/>"
+        return _EMPTY
     if isinstance(value, bool):
         return f'<c t="b"><v>{int(value)}</v></c>'
     if hasattr(value, "item") and not isinstance(value, str):
@@ -89,8 +189,14 @@ def _cell(value: object) -> str:
 
 def _text_cell(text: str) -> str:
     """A string cell holding `text` as written (never evaluated)."""
-    text = _UNWRITABLE.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
-    return f'<c t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+    return f'<c t="inlineStr"><is><t xml:space="preserve">{escape(_writable(text))}</t></is></c>'
+
+
+def _writable(text: str | None) -> str | None:
+    """`text` with the characters XML cannot carry written as Excel's `_xHHHH_` escapes."""
+    if text is None:
+        return None
+    return _UNWRITABLE.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
 
 
 def _content_types(sheets: int) -> str:
