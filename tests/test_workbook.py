@@ -21,6 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jrr.flows import workbook
+from jrr.flows.pipeline import build_dataset
+from jrr.flows.publish import read_index
 from jrr.flows.release_folder import workbook_name
 from jrr.flows.workbook import write_workbook
 from jrr.schemas import TABLES
@@ -285,3 +287,14 @@ def test_every_cell_kind_matches_the_cell_by_cell_writer(chunk_rows: int) -> Non
     )
     others = {"empty": frame.iloc[:0], "none": pd.DataFrame(), "no columns": frame[[]]}
     _both_writers({"t": frame, **others}, 3, chunk_rows)
+
+
+def test_the_latest_committed_workbook_is_rebuilt_byte_for_byte(tmp_path: Path) -> None:
+    dataset = Path(__file__).resolve().parents[1] / "dataset"
+    latest = read_index(dataset)["releases"][-1]
+    published = dataset / f"v{latest['version']}" / workbook_name(latest["version"])
+    rebuilt = tmp_path / published.name
+
+    write_workbook(rebuilt, build_dataset(dataset.parent).tables, latest["date"])
+
+    assert rebuilt.read_bytes() == published.read_bytes()
