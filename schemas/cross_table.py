@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pandas as pd
+import pyarrow
+import pyarrow.compute
 
 from jrr.schemas import codes
 from jrr.schemas.registry import TABLES, ForeignKey
@@ -24,7 +26,7 @@ def check_foreign_keys(
         for key in keys:
             known = frames[key.reference_table][key.reference_column].dropna()
             values = frames[table][key.column]
-            broken = values[values.notna() & ~values.isin(known)]
+            broken = values[values.notna() & ~_isin(values, known)]
             for row, value in broken.items():
                 message = f"{value!r} is not a {key.reference_column} in {key.reference_table}"
                 violations.append(Violation(table, int(row), key.column, message))
@@ -40,7 +42,7 @@ def check_evidence(
     for table in codes.RECORD_TABLES:
         key = TABLES[table].primary_key
         ids = frames[table][key]
-        for row in ids.index[~ids.isin(_ids_of(evidence, table))]:
+        for row in ids.index[~_isin(ids, _ids_of(evidence, table))]:
             message = "has no evidence row: quote the article that supports it"
             violations.append(Violation(table, int(row), key, message))
     orphans = ~_record_exists(evidence, frames, codes.RECORD_TABLES)
@@ -108,8 +110,20 @@ def _record_exists(
     for table in tables:
         in_table = _flag(frame["record_table"] == table)
         ids = frames[table][TABLES[table].primary_key]
-        exists |= in_table & _flag(frame["record_id"].isin(ids))
+        exists |= in_table & _isin(frame["record_id"], ids)
     return exists
+
+
+def _isin(values: pd.Series, allowed: pd.Series) -> pd.Series:
+    """`values.isin(allowed)` as plain booleans, with Arrow's hash lookup where it can run
+    (pandas 3 tests Arrow-backed text one value at a time in Python)."""
+    try:
+        array = pyarrow.array(values, from_pandas=True)
+        value_set = pyarrow.array(allowed, from_pandas=True).cast(array.type)
+        found = pyarrow.compute.is_in(array, value_set=value_set, skip_nulls=False)
+    except (pyarrow.ArrowInvalid, pyarrow.ArrowTypeError, pyarrow.ArrowNotImplementedError):
+        return _flag(values.isin(allowed))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
 def _flag(mask: pd.Series) -> pd.Series:
