@@ -7,7 +7,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from jrr.schemas import TABLES
 
@@ -68,14 +70,20 @@ class Diff:
 
     def changes_frame(self) -> pd.DataFrame:
         """The record changes as published in changes.csv: one row per changed field."""
-        rows = []
-        for change in self.records:
-            head = [change.table, change.record_id]
-            if change.change != "changed":
-                rows.append([*head, change.change, change.previous_id, None, None, None])
-            for name, (old, new) in change.fields.items():
-                rows.append([*head, "changed", None, name, value_text(old), value_text(new)])
+        rows = [row for change in self.records for row in _change_rows(change)]
         return pd.DataFrame(rows, columns=CHANGES_COLUMNS, dtype=str)
+
+
+def _change_rows(change: RecordChange) -> list[tuple[str | None, ...]]:
+    """A change's rows of changes.csv: its own (but for a changed record), then one per field."""
+    head = (change.table, change.record_id)
+    rows = [
+        (*head, "changed", None, name, value_text(old), value_text(new))
+        for name, (old, new) in change.fields.items()
+    ]
+    if change.change == "changed":
+        return rows
+    return [(*head, change.change, change.previous_id, None, None, None), *rows]
 
 
 _RECORD_BUMPS = {"added": "minor", "removed": "major", "changed": "patch", "renamed": "major"}
@@ -107,26 +115,9 @@ def diff_versions(
     records: list[RecordChange] = []
     for table in _ordered_tables(old_schemas, new_schemas):
         key = TABLES[table].primary_key if table in TABLES else _first_field(old_schemas, table)
-        old = _rows_by_key(old_tables.get(table), key)
-        new = _rows_by_key(new_tables.get(table), key)
-        added, removed = new.keys() - old.keys(), old.keys() - new.keys()
-        renamed = {
-            new_id: old_id
-            for new_id, old_id in (renames or {}).get(table, {}).items()
-            if new_id in added and old_id in removed
-        }
-        for record_id in sorted(added - renamed.keys()):
-            records.append(RecordChange(table, record_id, "added", about=_about(new[record_id])))
-        for record_id in sorted(removed - set(renamed.values())):
-            records.append(RecordChange(table, record_id, "removed", about=_about(old[record_id])))
-        for record_id, old_id in sorted(renamed.items()):
-            fields = _changed_fields(old[old_id], new[record_id], skip=key)
-            records.append(RecordChange(table, record_id, "renamed", fields, old_id))
-        for record_id in sorted(old.keys() & new.keys()):
-            fields = _changed_fields(old[record_id], new[record_id])
-            if fields:
-                about = _about(new[record_id])
-                records.append(RecordChange(table, record_id, "changed", fields, about=about))
+        old = _keyed(old_tables.get(table), key)
+        new = _keyed(new_tables.get(table), key)
+        records += _table_changes(table, key, old, new, (renames or {}).get(table, {}))
     return Diff(records, schema_changes, claims=new_tables.get("claims"))
 
 
@@ -194,21 +185,122 @@ def _first_field(schemas: dict[str, dict[str, Any]], table: str) -> str:
     return schemas[table]["primaryKey"][0]
 
 
-def _rows_by_key(frame: pd.DataFrame | None, key: str) -> dict[str, dict[str, Any]]:
-    """Rows as plain dicts, keyed by primary key."""
-    if frame is None:
-        return {}
-    return {
-        str(row[key]): {column: _plain(value) for column, value in row.items()}
-        for row in frame.to_dict(orient="records")
+def _keyed(frame: pd.DataFrame | None, key: str) -> pd.DataFrame:
+    """The rows indexed by the text of their key; of rows sharing a key, the last one."""
+    if frame is None or frame.empty:
+        return pd.DataFrame(index=pd.Index([], dtype=object))
+    keyed = frame.set_axis(pd.Index(_texts(frame[key]), dtype=object), axis="index")
+    return keyed if keyed.index.is_unique else keyed[~keyed.index.duplicated(keep="last")]
+
+
+def _table_changes(
+    table: str, key: str, old: pd.DataFrame, new: pd.DataFrame, renames: dict[str, str]
+) -> list[RecordChange]:
+    """One table's records added, removed, renamed and changed, in that order, each by id."""
+    added, removed = new.index.difference(old.index), old.index.difference(new.index)
+    renamed = {
+        new_id: old_id
+        for new_id, old_id in renames.items()
+        if new_id in added and old_id in removed
     }
+    replaced = set(renamed.values())
+    added_ids = sorted(record_id for record_id in added if record_id not in renamed)
+    removed_ids = sorted(record_id for record_id in removed if record_id not in replaced)
+    records = [
+        RecordChange(table, record_id, "added", about=about)
+        for record_id, about in zip(added_ids, _abouts(new, added_ids), strict=True)
+    ]
+    records += [
+        RecordChange(table, record_id, "removed", about=about)
+        for record_id, about in zip(removed_ids, _abouts(old, removed_ids), strict=True)
+    ]
+    renamed_pairs = sorted(renamed.items())
+    old_rows = _plain_rows(old, [old_id for _, old_id in renamed_pairs])
+    new_rows = _plain_rows(new, [new_id for new_id, _ in renamed_pairs])
+    for (record_id, old_id), before, after in zip(renamed_pairs, old_rows, new_rows, strict=True):
+        fields = _changed_fields(before, after, skip=key)
+        records.append(RecordChange(table, record_id, "renamed", fields, old_id))
+    return records + _changed_records(table, old, new)
 
 
-def _about(row: dict[str, Any]) -> tuple[str, str] | None:
-    """The record an evidence or claims row concerns, or None for a record itself."""
-    if "record_table" in row and "record_id" in row:
-        return (str(row["record_table"]), str(row["record_id"]))
-    return None
+def _changed_records(table: str, old: pd.DataFrame, new: pd.DataFrame) -> list[RecordChange]:
+    """Records kept under the same id whose values differ, by id.
+
+    Whole columns are compared first; only the rows found to differ become plain dicts.
+    """
+    columns = [name for name in old.columns if name in new.columns]
+    if old.index.equals(new.index):
+        common, before, after = old.index, old[columns], new[columns]
+    else:
+        common = old.index.intersection(new.index)
+        before, after = old.loc[common, columns], new.loc[common, columns]
+    before, after = before.reset_index(drop=True), after.reset_index(drop=True)
+    differs = np.zeros(len(common), dtype=bool)
+    for name in columns:
+        differs |= _differs(before[name], after[name])
+    ids = sorted(common[differs])
+    rows = zip(ids, _plain_rows(old, ids), _plain_rows(new, ids), _abouts(new, ids), strict=True)
+    records = []
+    for record_id, old_row, new_row, about in rows:
+        fields = _changed_fields(old_row, new_row)
+        if fields:
+            records.append(RecordChange(table, record_id, "changed", fields, about=about))
+    return records
+
+
+def _differs(old: pd.Series, new: pd.Series) -> np.ndarray:
+    """Where two aligned columns hold different plain values (it may overstate, never miss)."""
+    if old.dtype == new.dtype and _compares_natively(old.dtype):
+        unequal = old.ne(new).fillna(True).to_numpy(dtype=bool)
+        return unequal & ~(old.isna().to_numpy() & new.isna().to_numpy())
+    pairs = zip(_plain_values(old), _plain_values(new), strict=True)
+    return np.fromiter((before != after for before, after in pairs), dtype=bool, count=len(old))
+
+
+def _compares_natively(dtype: Any) -> bool:
+    """Whether values of `dtype` are equal exactly when their plain values are (null aside)."""
+    if isinstance(dtype, pd.ArrowDtype):
+        return any(test(dtype.pyarrow_dtype) for test in _ARROW_NATIVE)
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in "biuf"
+    return isinstance(dtype, pd.StringDtype) or str(dtype) in _MASKED_NATIVE
+
+
+_ARROW_NATIVE = (pa.types.is_date32, pa.types.is_string, pa.types.is_integer, pa.types.is_floating)
+_MASKED_NATIVE = {"boolean", "Float32", "Float64", "Int8", "Int16", "Int32", "Int64"}
+_MASKED_NATIVE |= {f"U{name}" for name in _MASKED_NATIVE if name.startswith("Int")}
+
+
+def _plain_values(column: pd.Series) -> list[Any]:
+    """The column's values as `_plain` makes them from row dicts (`to_dict` boxes alike)."""
+    return [_plain(value) for value in _boxed(column)]
+
+
+def _boxed(column: pd.Series) -> list[Any]:
+    """The column's values as row dicts hold them."""
+    return next(iter(column.to_frame().to_dict(orient="list").values()))
+
+
+def _texts(column: pd.Series, plain: bool = False) -> list[str]:
+    """`str` of each value as a row dict holds it, or of its plain value."""
+    if isinstance(column.dtype, pd.StringDtype) and not column.hasnans:
+        return column.to_list()
+    return [str(value) for value in (_plain_values(column) if plain else _boxed(column))]
+
+
+def _abouts(frame: pd.DataFrame, ids: list[str]) -> list[tuple[str, str] | None]:
+    """The record each evidence or claims row of `ids` concerns; None for records themselves."""
+    if not ids or "record_table" not in frame or "record_id" not in frame:
+        return [None] * len(ids)
+    rows = frame.loc[ids]
+    tables, records = _texts(rows["record_table"], True), _texts(rows["record_id"], True)
+    return list(zip(tables, records, strict=True))
+
+
+def _plain_rows(frame: pd.DataFrame, ids: list[str]) -> list[dict[str, Any]]:
+    """The rows of `ids` as dicts of plain values."""
+    rows = frame.loc[ids].to_dict(orient="records") if ids else []
+    return [{name: _plain(value) for name, value in row.items()} for row in rows]
 
 
 def _changed_fields(
