@@ -31,7 +31,7 @@ from jrr.flows.versioning import latest_version, plan_release
 # are those of the latest release stops before the build (build_stamp). No task result is
 # persisted or hashed by Prefect: the tables are large, and the stages are not reused.
 STAGE = {"cache_policy": NO_CACHE, "persist_result": False}
-CHUNKS = 100  # per-article tasks per release: enough for progress and a cluster, few runs
+CHUNKS = 16  # per-article tasks per release: progress in steps, a cluster kept busy, few runs
 MIN_CHUNK = 50
 
 
