@@ -1,8 +1,9 @@
 """The `release` Prefect flow: per-article work → consolidate and validate → diff → publish.
 
-Tasks pass small values (paths, ids, content hashes); per-article results live in the
-article cache, and only the per-article tasks run on the task runner (threads, or a Dask
-cluster with `--dask`).
+Tasks pass small values (paths, ids, content hashes, and handles of the tables and the plan,
+which stay in the flow's process: see held). Per-article results live in the article cache,
+and only the per-article tasks run on the task runner (threads, or a Dask cluster with
+`--dask`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from prefect.futures import as_completed
 from jrr.flows import build_stamp, caching
 from jrr.flows.article_cache import ArticleCache
 from jrr.flows.corpus import Processed, article_ids, consolidate, listing_digest, process_articles
+from jrr.flows.held import held, hold, values_of_one_run
 from jrr.flows.pipeline import Dataset
 from jrr.flows.problems import InputError
 from jrr.flows.progress import progress_bar
@@ -54,24 +56,23 @@ def articles_task(root: Path, ids: list[str], version: str) -> Processed:
 
 
 @task(name="build-and-validate", **STAGE)
-def build_task(root: Path, version: str) -> Dataset:
-    """Consolidate every article's result, build the tables and validate them."""
-    return consolidate(root, ArticleCache(root, version), quiet=True)
+def build_task(root: Path, version: str) -> str:
+    """Consolidate every article's result, build the tables and validate them (held)."""
+    return hold(consolidate(root, ArticleCache(root, version), quiet=True))
 
 
 @task(name="diff-against-latest", **STAGE)
-def plan_task(
-    dataset_dir: Path, dataset: Dataset, date: str, note: str | None
-) -> ReleasePlan | None:
-    """Decide the version and changelog section, or None when nothing changed."""
-    return plan_release(dataset_dir, dataset, date, note)
+def plan_task(dataset_dir: Path, dataset: str, date: str, note: str | None) -> str | None:
+    """Decide the version and changelog section (held), or None when nothing changed."""
+    plan = plan_release(dataset_dir, held(dataset, Dataset), date, note)
+    return None if plan is None else hold(plan)
 
 
 @task(name="publish", **STAGE)
-def publish_task(dataset_dir: Path, plan: ReleasePlan) -> tuple[Path, list[str]]:
+def publish_task(dataset_dir: Path, plan: str) -> tuple[Path, list[str]]:
     """Write the release folder atomically and record it; what was cleared up on the way."""
     notes: list[str] = []
-    return publish(dataset_dir, plan, notes), notes
+    return publish(dataset_dir, held(plan, ReleasePlan), notes), notes
 
 
 @task(name="repair-derived-pages", **STAGE)
@@ -94,24 +95,26 @@ def release_flow(
     source_key = build_stamp.source_key(root, _process_articles(root, version))
     if build_stamp.unchanged_since_release(dataset_dir, source_key):
         return _up_to_date(dataset_dir, dry_run)
-    try:
-        dataset = build_task(root, version)
-    except InputError as error:
-        _report_problems(error)
-        raise
-    _report_tables(dataset)
-    plan = plan_task(dataset_dir, dataset, date or dt.date.today().isoformat(), note)
-    if plan is None:
-        outcome = _up_to_date(dataset_dir, dry_run)
+    with values_of_one_run():
+        try:
+            dataset = build_task(root, version)
+        except InputError as error:
+            _report_problems(error)
+            raise
+        _report_tables(held(dataset, Dataset))
+        plan = plan_task(dataset_dir, dataset, date or dt.date.today().isoformat(), note)
+        if plan is None:
+            outcome = _up_to_date(dataset_dir, dry_run)
+            build_stamp.record_release(dataset_dir, source_key)
+            return outcome
+        planned = held(plan, ReleasePlan)
+        section, base = planned.changelog_section, planned.base_version
+        create_markdown_artifact(section, key="changelog-section")
+        if dry_run:
+            return ReleaseOutcome(planned.version, base, section, None)
+        published, notes = publish_task(dataset_dir, plan)
         build_stamp.record_release(dataset_dir, source_key)
-        return outcome
-    create_markdown_artifact(plan.changelog_section, key="changelog-section")
-    section, base = plan.changelog_section, plan.base_version
-    if dry_run:
-        return ReleaseOutcome(plan.version, base, section, None)
-    published, notes = publish_task(dataset_dir, plan)
-    build_stamp.record_release(dataset_dir, source_key)
-    return ReleaseOutcome(plan.version, base, section, published, [], notes)
+        return ReleaseOutcome(planned.version, base, section, published, [], notes)
 
 
 def _up_to_date(dataset_dir: Path, dry_run: bool) -> ReleaseOutcome:
