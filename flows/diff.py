@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
+from jrr.flows.diff_values import abouts, differs, plain_rows, texts
 from jrr.schemas import TABLES
 
 BUMPS = ["patch", "minor", "major"]
@@ -189,7 +187,7 @@ def _keyed(frame: pd.DataFrame | None, key: str) -> pd.DataFrame:
     """The rows indexed by the text of their key; of rows sharing a key, the last one."""
     if frame is None or frame.empty:
         return pd.DataFrame(index=pd.Index([], dtype=object))
-    keyed = frame.set_axis(pd.Index(_texts(frame[key]), dtype=object), axis="index")
+    keyed = frame.set_axis(pd.Index(texts(frame[key]), dtype=object), axis="index")
     return keyed if keyed.index.is_unique else keyed[~keyed.index.duplicated(keep="last")]
 
 
@@ -208,15 +206,15 @@ def _table_changes(
     removed_ids = sorted(record_id for record_id in removed if record_id not in replaced)
     records = [
         RecordChange(table, record_id, "added", about=about)
-        for record_id, about in zip(added_ids, _abouts(new, added_ids), strict=True)
+        for record_id, about in zip(added_ids, abouts(new, added_ids), strict=True)
     ]
     records += [
         RecordChange(table, record_id, "removed", about=about)
-        for record_id, about in zip(removed_ids, _abouts(old, removed_ids), strict=True)
+        for record_id, about in zip(removed_ids, abouts(old, removed_ids), strict=True)
     ]
     renamed_pairs = sorted(renamed.items())
-    old_rows = _plain_rows(old, [old_id for _, old_id in renamed_pairs])
-    new_rows = _plain_rows(new, [new_id for new_id, _ in renamed_pairs])
+    old_rows = plain_rows(old, [old_id for _, old_id in renamed_pairs])
+    new_rows = plain_rows(new, [new_id for new_id, _ in renamed_pairs])
     for (record_id, old_id), before, after in zip(renamed_pairs, old_rows, new_rows, strict=True):
         fields = _changed_fields(before, after, skip=key)
         records.append(RecordChange(table, record_id, "renamed", fields, old_id))
@@ -235,72 +233,17 @@ def _changed_records(table: str, old: pd.DataFrame, new: pd.DataFrame) -> list[R
         common = old.index.intersection(new.index)
         before, after = old.loc[common, columns], new.loc[common, columns]
     before, after = before.reset_index(drop=True), after.reset_index(drop=True)
-    differs = np.zeros(len(common), dtype=bool)
+    changed = np.zeros(len(common), dtype=bool)
     for name in columns:
-        differs |= _differs(before[name], after[name])
-    ids = sorted(common[differs])
-    rows = zip(ids, _plain_rows(old, ids), _plain_rows(new, ids), _abouts(new, ids), strict=True)
+        changed |= differs(before[name], after[name])
+    ids = sorted(common[changed])
+    rows = zip(ids, plain_rows(old, ids), plain_rows(new, ids), abouts(new, ids), strict=True)
     records = []
     for record_id, old_row, new_row, about in rows:
         fields = _changed_fields(old_row, new_row)
         if fields:
             records.append(RecordChange(table, record_id, "changed", fields, about=about))
     return records
-
-
-def _differs(old: pd.Series, new: pd.Series) -> np.ndarray:
-    """Where two aligned columns hold different plain values (it may overstate, never miss)."""
-    if old.dtype == new.dtype and _compares_natively(old.dtype):
-        unequal = old.ne(new).fillna(True).to_numpy(dtype=bool)
-        return unequal & ~(old.isna().to_numpy() & new.isna().to_numpy())
-    pairs = zip(_plain_values(old), _plain_values(new), strict=True)
-    return np.fromiter((before != after for before, after in pairs), dtype=bool, count=len(old))
-
-
-def _compares_natively(dtype: Any) -> bool:
-    """Whether values of `dtype` are equal exactly when their plain values are (null aside)."""
-    if isinstance(dtype, pd.ArrowDtype):
-        return any(test(dtype.pyarrow_dtype) for test in _ARROW_NATIVE)
-    if isinstance(dtype, np.dtype):
-        return dtype.kind in "biuf"
-    return isinstance(dtype, pd.StringDtype) or str(dtype) in _MASKED_NATIVE
-
-
-_ARROW_NATIVE = (pa.types.is_date32, pa.types.is_string, pa.types.is_integer, pa.types.is_floating)
-_MASKED_NATIVE = {"boolean", "Float32", "Float64", "Int8", "Int16", "Int32", "Int64"}
-_MASKED_NATIVE |= {f"U{name}" for name in _MASKED_NATIVE if name.startswith("Int")}
-
-
-def _plain_values(column: pd.Series) -> list[Any]:
-    """The column's values as `_plain` makes them from row dicts (`to_dict` boxes alike)."""
-    return [_plain(value) for value in _boxed(column)]
-
-
-def _boxed(column: pd.Series) -> list[Any]:
-    """The column's values as row dicts hold them."""
-    return next(iter(column.to_frame().to_dict(orient="list").values()))
-
-
-def _texts(column: pd.Series, plain: bool = False) -> list[str]:
-    """`str` of each value as a row dict holds it, or of its plain value."""
-    if isinstance(column.dtype, pd.StringDtype) and not column.hasnans:
-        return column.to_list()
-    return [str(value) for value in (_plain_values(column) if plain else _boxed(column))]
-
-
-def _abouts(frame: pd.DataFrame, ids: list[str]) -> list[tuple[str, str] | None]:
-    """The record each evidence or claims row of `ids` concerns; None for records themselves."""
-    if not ids or "record_table" not in frame or "record_id" not in frame:
-        return [None] * len(ids)
-    rows = frame.loc[ids]
-    tables, records = _texts(rows["record_table"], True), _texts(rows["record_id"], True)
-    return list(zip(tables, records, strict=True))
-
-
-def _plain_rows(frame: pd.DataFrame, ids: list[str]) -> list[dict[str, Any]]:
-    """The rows of `ids` as dicts of plain values."""
-    rows = frame.loc[ids].to_dict(orient="records") if ids else []
-    return [{name: _plain(value) for name, value in row.items()} for row in rows]
 
 
 def _changed_fields(
@@ -312,14 +255,3 @@ def _changed_fields(
         for name in old
         if name in new and name != skip and old[name] != new[name]
     }
-
-
-def _plain(value: Any) -> Any:
-    """A comparable plain value: null for every missing marker, dates as ISO text."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    return value
