@@ -31,7 +31,8 @@ def main() -> int:
             value = step(value)
         return value
 
-    state = bare(return_state=True)
+    with prefect_settings.without_heartbeats():
+        state = bare(return_state=True)
     return 0 if state.is_completed() else 1
 
 

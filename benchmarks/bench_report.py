@@ -160,6 +160,7 @@ def _validation_line(validation: dict[str, Any]) -> str:
         "≥ 30× faster (CPU)",
         speedup >= 30 and ok_ours == 0,
     ) + (
-        f"\n       (CPU: jrr validate {our_cpu:.1f} s, frictionless {their_cpu:.1f} s; "
+        f"\n       (CPU: jrr validate {our_cpu:.2f} s, best of {validation.get('runs', 1)} runs; "
+        f"frictionless {their_cpu:.1f} s; "
         f"wall: {ours:.1f} s and {theirs:.1f} s, {theirs / ours:.0f}×)"
     )

@@ -8,7 +8,6 @@ from typing import Any
 
 from jrr.flows.problems import Location, Problem
 from jrr.flows.yaml_lines import Mapping, Sequence
-from jrr.schemas import TABLES
 
 INFERRED_KEYS = {"value", "inferred"}
 _LARGEST_EXACT = 2**53  # larger numbers lose digits as float64
@@ -69,6 +68,8 @@ def type_problem(table: str, name: str, value: Any) -> str | None:
         if isinstance(value, Sequence) and all(isinstance(v, str) for v in value.items):
             return None
         return "expected a list of country codes, e.g. [JP, RU]"
+    from jrr.schemas import TABLES  # the models: loaded when an annotation is read, not before
+
     dtype = str(TABLES[table].schema.columns[name].dtype)
     if dtype in ("float64", "int64"):
         ok = isinstance(value, int | float) and not isinstance(value, bool)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jrr.flows.annotation_values import describe, read_fields
 from jrr.flows.ingest import AnnotationFile
 from jrr.flows.problems import Location, Problem
 from jrr.flows.yaml_lines import Mapping, Sequence
-from jrr.schemas import TABLES
 from jrr.schemas.codes import UPDATABLE_FIELDS
+
+if TYPE_CHECKING:
+    from jrr.schemas.registry import TableSpec
 
 SECTIONS = ["meetings", "treaties", "projects", "figures"]
 SELECTOR_KEYS = {"exact", "prefix", "suffix"}
@@ -78,9 +80,17 @@ class Annotations:
     problems: list[Problem] = field(default_factory=list)
 
 
+def _model(table: str) -> TableSpec:
+    """The model of `table`; pandera loads on first use, so a release that reads no annotation
+    (nothing changed) starts without it."""
+    from jrr.schemas import TABLES
+
+    return TABLES[table]
+
+
 def input_fields(table: str) -> list[str]:
     """Columns an annotator writes for `table`: all but the key and derived ones."""
-    spec = TABLES[table]
+    spec = _model(table)
     schema = spec.schema
     return [
         name
@@ -223,7 +233,7 @@ def _parse_record(
     parent_id: str | None = None,
 ) -> Record | None:
     """Check one record's fields and collect its evidence."""
-    spec = TABLES[table]
+    spec = _model(table)
     names = input_fields(table)
     extra = {"events"} if table == "treaties" else set()
     allowed = {"id", "evidence", "renamed_from", *names, *extra}

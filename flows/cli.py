@@ -67,9 +67,10 @@ def run_release(args: argparse.Namespace) -> int:
         ) from error
 
     prefect_settings.hide_expected_failures(InputError, PublishError)
-    state = release_flow(
-        root=root, note=args.note, date=args.date, dry_run=args.dry_run, return_state=True
-    )
+    with prefect_settings.without_heartbeats():
+        state = release_flow(
+            root=root, note=args.note, date=args.date, dry_run=args.dry_run, return_state=True
+        )
     try:
         outcome = state.result(raise_on_failure=True)
     except PublishError as error:
@@ -123,9 +124,9 @@ def run_validate(args: argparse.Namespace) -> int:
         problems = validate_project(root)
         what = "raw/ builds, every release matches its checksums and schema, nothing unreleased"
     else:
-        from jrr.flows.validate_release import validate_path  # needs no orchestrator
+        from jrr.flows.validate_file import validate_file  # needs no orchestrator
 
-        problems = validate_path(args.path, root)
+        problems = validate_file(args.path, root)
         what = f"{args.path} is valid"
     if problems:
         raise InputError(problems, summary=f"{len(problems)} problem(s) found.")

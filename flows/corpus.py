@@ -11,14 +11,13 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jrr.flows import pipeline
 from jrr.flows.annotations import Annotations
 from jrr.flows.article_cache import ArticleCache, unit_key
 from jrr.flows.article_unit import ArticleUnit, Quote, process_unit
 from jrr.flows.evidence import Resolved
 from jrr.flows.ingest import Article, Inputs, _metadata_without_text
-from jrr.flows.pipeline import Dataset
 from jrr.flows.problems import Problem
 from jrr.flows.progress import progress_bar
 from jrr.flows.raw_files import (
@@ -28,6 +27,9 @@ from jrr.flows.raw_files import (
     read_article_files,
     read_raw_files,
 )
+
+if TYPE_CHECKING:
+    from jrr.flows.pipeline import Dataset
 
 Progress = Callable[[int], object]
 
@@ -120,6 +122,8 @@ def build_from_units(
     root: Path, units: dict[str, ArticleUnit], file_problems: list[Problem]
 ) -> Dataset:
     """Consolidate per-article results into validated tables, exactly as one whole build."""
+    from jrr.flows import pipeline  # pandas and pandera: not for a release that changes nothing
+
     if any(unit.foreign for unit in units.values()):
         # An annotation file naming another article (always an error) quotes that article:
         # build in one pass, so that its problems read exactly as the whole build reports them.

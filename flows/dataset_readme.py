@@ -5,7 +5,6 @@ Nothing here records when it ran: the same published data gives the same bytes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,29 +13,20 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute
 
-from jrr.flows import page_stamp
-from jrr.flows.files import write_if_changed
+from jrr.flows.landing_pages import TIMELINE_NAME, releases_of
 from jrr.flows.readme_figures import cell as _cell
 from jrr.flows.readme_figures import cross_check
 from jrr.flows.release_folder import CODEBOOK_NAME, read_codebook
-from jrr.flows.release_index import parse_index
 from jrr.flows.release_metadata import (
     CITATION_NAME,
     TITLE,
     ZENODO_NAME,
     citation_line,
     render_bibtex,
-    render_citation,
-    render_zenodo,
 )
 from jrr.flows.timeline import WINDOW, render_timeline
 from jrr.schemas.io import parquet_path, read_datapackage, read_release, table_resources
 
-README_NAME = "README.md"
-TIMELINE_NAME = "timeline.svg"
-# The root README's citation line sits between these markers and is rewritten at each release.
-CITATION_START = "<!-- citation: generated at each release from dataset/releases.json -->"
-CITATION_END = "<!-- /citation -->"
 MAX_LISTED_VALUES = 12  # longer enums (country, language codes) are not spelled out
 MAX_LISTED_VERSIONS = 20  # newest versions in the table; every one is in releases.json
 
@@ -69,7 +59,7 @@ class LatestRelease:
 
 def read_latest(dataset_dir: Path) -> LatestRelease:
     """The latest release listed in releases.json, its tables validated against its schema."""
-    releases = _releases(dataset_dir)
+    releases = releases_of(dataset_dir)
     folder = dataset_dir / f"v{releases[-1]['version']}"
     return LatestRelease(
         releases[-1], releases, read_release(folder), read_datapackage(folder), dataset_dir
@@ -86,67 +76,9 @@ def render_timeline_svg(dataset_dir: Path) -> bytes:
     return _timeline_svg(read_latest(dataset_dir))
 
 
-def write_dataset_readme(dataset_dir: Path) -> list[Path]:
-    """Write dataset/README.md and dataset/timeline.svg atomically; return their paths.
-
-    Nothing is rendered when the pages already hold what the published data gives (a
-    release that changed nothing), as recorded by the last render's stamp.
-    """
-    pages = [dataset_dir / TIMELINE_NAME, dataset_dir / README_NAME]
-    key = page_stamp.pages_key(
-        dataset_dir, dataset_dir / f"v{_releases(dataset_dir)[-1]['version']}"
-    )
-    if page_stamp.up_to_date(dataset_dir, key, pages):
-        return pages
-    release = read_latest(dataset_dir)
-    _written(pages[0], _timeline_svg(release))
-    _written(pages[1], _readme(release).encode("utf-8"))
-    page_stamp.record(dataset_dir, key, pages)
-    return pages
-
-
-def root_pages(root: Path) -> dict[Path, bytes]:
-    """CITATION.cff, .zenodo.json and the root README's citation line, for the latest release."""
-    entry = _releases(root / "dataset")[-1]
-    version, date = str(entry["version"]), str(entry["date"])
-    pages = {
-        root / CITATION_NAME: render_citation(version, date).encode("utf-8"),
-        root / ZENODO_NAME: render_zenodo(version, date),
-    }
-    readme = root / README_NAME
-    if readme.exists() and CITATION_START in readme.read_text(encoding="utf-8"):
-        pages[readme] = _with_citation_line(readme, citation_line(version, date)).encode("utf-8")
-    return pages
-
-
-def update_citation(root: Path) -> None:
-    """Write CITATION.cff, .zenodo.json and the root README's citation line for the latest."""
-    for path, data in root_pages(root).items():
-        write_if_changed(path, data)
-
-
-def _with_citation_line(readme: Path, line: str) -> str:
-    """The README's text with the citation between its markers replaced by `line`."""
-    text = readme.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(CITATION_START) + r".*?" + re.escape(CITATION_END), re.DOTALL)
-    if len(pattern.findall(text)) != 1:
-        raise ValueError(f"{readme}: expected one citation block marked {CITATION_START}")
-    return pattern.sub(lambda _: f"{CITATION_START}\n{line}\n{CITATION_END}", text)
-
-
-def _written(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` atomically unless it is already there; return the path."""
-    write_if_changed(path, data)
-    return path
-
-
-def _releases(dataset_dir: Path) -> list[dict[str, Any]]:
-    """Every entry of releases.json, oldest first; an error if there is none."""
-    path = dataset_dir / "releases.json"
-    releases = parse_index(path.read_bytes(), str(path))["releases"] if path.exists() else []
-    if not releases:
-        raise ValueError(f"{dataset_dir / 'releases.json'} lists no release yet")
-    return releases
+def render_pages(release: LatestRelease) -> tuple[bytes, bytes]:
+    """timeline.svg and README.md of a release, in that order."""
+    return _timeline_svg(release), _readme(release).encode("utf-8")
 
 
 def _timeline_svg(release: LatestRelease) -> bytes:

@@ -7,9 +7,10 @@ import json
 import os
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
@@ -42,6 +43,8 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     Whole numbers are written without a decimal point (23, not 23.0) and booleans as
     true/false, so every reader sees the values a person would write.
     """
+    import pandas as pd  # here: a release that changes nothing imports no pandas
+
     cells = frame.copy()
     for name in cells.columns:
         if pd.api.types.is_float_dtype(cells[name]):

@@ -13,13 +13,13 @@ import os
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
-from jrr.flows.changelog import render_changelog
-from jrr.flows.dataset_readme import update_citation, write_dataset_readme
+from jrr.flows.changelog_page import render_changelog
 from jrr.flows.files import json_bytes, write_atomic, write_if_changed
+from jrr.flows.landing_pages import update_citation, write_dataset_readme
 from jrr.flows.recovery import (
     damaged_latest,
     is_interrupted,
@@ -28,8 +28,10 @@ from jrr.flows.recovery import (
     set_aside,
     unlisted_folders,
 )
-from jrr.flows.release_folder import ReleasePlan, write_release_folder
 from jrr.flows.release_index import DownloadError, parse_index
+
+if TYPE_CHECKING:
+    from jrr.flows.release_folder import ReleasePlan
 
 LOCK_TIMEOUT_SECONDS = 5.0
 INDEX_NAME = "releases.json"
@@ -65,6 +67,10 @@ def publish(dataset_dir: Path, plan: ReleasePlan, notes: list[str] | None = None
         staging = dataset_dir / f".tmp-v{plan.version}-{uuid.uuid4().hex[:8]}"
         placed: Path | None = None  # the version folder once this release put it in place
         try:
+            # Here, not at the top: writing tables needs pandas, a release that changes
+            # nothing does not.
+            from jrr.flows.release_folder import write_release_folder
+
             files = write_release_folder(staging, plan)
             adopted = _clear_unlisted(dataset_dir, index["releases"], target, files, notes)
             entry = {"version": plan.version, "date": plan.date, "files": files}
@@ -167,6 +173,12 @@ class _ClearLock(FileLock):
                 f"another release is running (lock {self.lock_file}); "
                 "wait for it to finish, then run the release again"
             ) from error
+
+
+def latest_version(dataset_dir: Path) -> str | None:
+    """The newest published version, or None before the first release."""
+    releases = read_index(dataset_dir)["releases"]
+    return releases[-1]["version"] if releases else None
 
 
 def read_index(dataset_dir: Path) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jrr.flows.problems import Problem
-from jrr.flows.validate_release import check_files, shown
+from jrr.flows.validate_file import check_files, shown
 
 STAGING_GLOB = ".tmp-*"
 SET_ASIDE = Path(".jrr") / "interrupted"

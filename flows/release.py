@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -22,13 +22,15 @@ from jrr.flows import build_stamp, caching
 from jrr.flows.article_cache import ArticleCache
 from jrr.flows.corpus import Processed, article_ids, consolidate, listing_digest, process_articles
 from jrr.flows.held import held, hold, values_of_one_run
-from jrr.flows.pipeline import Dataset
 from jrr.flows.problems import InputError
 from jrr.flows.progress import progress_bar
-from jrr.flows.publish import publish, repair_derived
-from jrr.flows.release_folder import ReleasePlan
-from jrr.flows.versioning import latest_version, plan_release
+from jrr.flows.publish import latest_version, publish, repair_derived
 
+if TYPE_CHECKING:
+    from jrr.flows.pipeline import Dataset
+
+# The build's modules (pandas, pandera, matplotlib) are imported where the build needs them:
+# a release whose sources are those of the latest release stops before, and starts faster.
 # Each article's own work is cached per article (article_cache); a release whose sources
 # are those of the latest release stops before the build (build_stamp). No task result is
 # persisted or hashed by Prefect: the tables are large, and the stages are not reused.
@@ -64,6 +66,9 @@ def build_task(root: Path, version: str) -> str:
 @task(name="diff-against-latest", **STAGE)
 def plan_task(dataset_dir: Path, dataset: str, date: str, note: str | None) -> str | None:
     """Decide the version and changelog section (held), or None when nothing changed."""
+    from jrr.flows.pipeline import Dataset
+    from jrr.flows.versioning import plan_release
+
     plan = plan_release(dataset_dir, held(dataset, Dataset), date, note)
     return None if plan is None else hold(plan)
 
@@ -71,6 +76,8 @@ def plan_task(dataset_dir: Path, dataset: str, date: str, note: str | None) -> s
 @task(name="publish", **STAGE)
 def publish_task(dataset_dir: Path, plan: str) -> tuple[Path, list[str]]:
     """Write the release folder atomically and record it; what was cleared up on the way."""
+    from jrr.flows.release_folder import ReleasePlan
+
     notes: list[str] = []
     return publish(dataset_dir, held(plan, ReleasePlan), notes), notes
 
@@ -95,6 +102,9 @@ def release_flow(
     source_key = build_stamp.source_key(root, _process_articles(root, version))
     if build_stamp.unchanged_since_release(dataset_dir, source_key):
         return _up_to_date(dataset_dir, dry_run)
+    from jrr.flows.pipeline import Dataset
+    from jrr.flows.release_folder import ReleasePlan
+
     with values_of_one_run():
         try:
             dataset = build_task(root, version)

@@ -6,8 +6,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from jrr.flows.changelog import render_changelog
-from jrr.flows.dataset_readme import render_readme, render_timeline_svg, root_pages
+from jrr.flows.changelog_page import render_changelog
+from jrr.flows.dataset_readme import render_readme, render_timeline_svg
+from jrr.flows.landing_pages import root_pages
 from jrr.flows.pipeline import Dataset, build_dataset
 from jrr.flows.problems import InputError, Problem
 from jrr.flows.publish import PublishError, read_index

@@ -5,7 +5,6 @@ A data user can run these (`jrr validate PATH`) with only pandas, pandera and py
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import pandas as pd
 
 from jrr.flows.problems import Problem
 from jrr.flows.release_index import SUMS_NAME, DownloadError, parse_sums
+from jrr.flows.validate_file import check_files, file_checksum, shown
 from jrr.schemas import ForeignKey
 from jrr.schemas.datapackage import pandera_schema
 from jrr.schemas.io import (
@@ -47,10 +47,10 @@ def validate_path(path: Path, root: Path) -> list[Problem]:
     if path.name == SUMS_NAME:
         return []  # it parses: datapackage.json and the files beside it are checked against it
     if schema is None and path.suffix not in (".csv", ".parquet") or name == CHANGES_NAME:
-        return _file_checksum(path, datapackage, root)  # changes, workbook, citation: its sum
+        return file_checksum(path, datapackage, root)  # changes, workbook, citation: its sum
     if schema is None:
         return [Problem(shown(path, root), 1, "file", f"no table {name!r} in datapackage.json")]
-    problems = _file_checksum(path, datapackage, root)
+    problems = file_checksum(path, datapackage, root)
     frame, unreadable = _read(path, root)
     if frame is None:
         return problems + unreadable
@@ -69,32 +69,6 @@ def check_table(
         violations + check_rows(name, frame, schema),
         key=lambda v: (v.row is not None, v.row or 0, v.column),
     )
-
-
-def _file_checksum(path: Path, datapackage: dict[str, Any], root: Path) -> list[Problem]:
-    """The file's SHA-256 against the SHA256SUMS beside it (or, without one, datapackage.json)."""
-    sums_path = path.parent / SUMS_NAME
-    where = SUMS_NAME
-    if sums_path.is_file():
-        try:
-            expected = parse_sums(sums_path).get(path.name)
-        except (OSError, ValueError, DownloadError) as error:
-            return [Problem(shown(sums_path, root), 1, "file", f"unreadable: {error}")]
-    else:
-        where = "datapackage.json"
-        hashes = {r["path"]: r.get("hash", "") for r in datapackage["resources"]}
-        expected = str(hashes.get(path.name, "")).removeprefix("sha256:") or None
-    if expected is None:
-        message = f"not listed in {where}: its checksum cannot be verified"
-        return [Problem(shown(path, root), 1, "file", message)]
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != expected:
-        message = (
-            f"sha256 {digest} differs from {expected} in {where}: the file was changed after "
-            "it was published; download it again"
-        )
-        return [Problem(shown(path, root), 1, "file", message)]
-    return []
 
 
 def _cross_table(
@@ -124,34 +98,6 @@ def validate_release(folder: Path, entries: list[dict[str, Any]], root: Path) ->
     if folder.is_dir():
         broken = {problem.path for problem in problems}
         problems += validate_release_tables(folder, root, broken)
-    return problems
-
-
-def check_files(folder: Path, entries: list[dict[str, Any]], root: Path) -> list[Problem]:
-    """Each listed file exists with its recorded size and SHA-256, and nothing else is there."""
-    problems = []
-    if not folder.is_dir():
-        return [Problem(shown(folder, root), 1, "folder", "listed in releases.json but missing")]
-    listed = {entry["path"] for entry in entries}
-    for entry in entries:
-        path = folder / entry["path"]
-        restore = f"restore it (git checkout -- {shown(path, root)}) or download the release again"
-        if not path.is_file() or path.is_symlink():
-            problems.append(Problem(shown(path, root), 1, "file", f"missing: {restore}"))
-            continue
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != entry["sha256"] or ("bytes" in entry and len(data) != entry["bytes"]):
-            message = (
-                f"sha256 {digest} ({len(data)} bytes) differs from the published "
-                f"{entry['sha256']}: published releases are immutable; {restore}"
-            )
-            problems.append(Problem(shown(path, root), 1, "file", message))
-    for path in sorted(folder.iterdir()):
-        if path.name not in listed and path.name != SUMS_NAME:
-            problems.append(
-                Problem(shown(path, root), 1, "file", "not part of the release: remove it")
-            )
     return problems
 
 
@@ -259,11 +205,3 @@ def _problem(violation: Violation, path: Path, root: Path) -> Problem:
     """A violation in a published file: CSV line (header is line 1) or Parquet row + 2."""
     line = 1 if violation.row is None else violation.row + 2
     return Problem(shown(path, root), line, violation.column or "table", violation.message)
-
-
-def shown(path: Path, root: Path) -> str:
-    """A path relative to the project root when it lies inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)

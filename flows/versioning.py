@@ -14,12 +14,6 @@ from jrr.schemas.datapackage import current_table_schemas
 from jrr.schemas.io import read_csv, read_datapackage, read_release, table_schemas
 
 
-def latest_version(dataset_dir: Path) -> str | None:
-    """The newest published version, or None before the first release."""
-    releases = read_index(dataset_dir)["releases"]
-    return releases[-1]["version"] if releases else None
-
-
 def diff_against_latest(dataset_dir: Path, dataset: Dataset) -> tuple[str | None, Diff]:
     """The latest version and the diff from it to `dataset`."""
     releases = read_index(dataset_dir)["releases"]

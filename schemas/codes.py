@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import pycountry
+from collections.abc import Callable
+from typing import Any
 
 # Every pattern is anchored `^…\Z` and so matches the whole value: `$` would also match
 # before a trailing newline, letting "an-id\n" through. tests/test_schemas_hostile.py checks it.
@@ -27,14 +28,6 @@ LONG_TEXT_MAX = 2000
 # The largest magnitude a float64 holds exactly; also keeps NaN and infinity out.
 LARGEST_NUMBER = 2**53
 
-COUNTRIES = sorted(country.alpha_2 for country in pycountry.countries)
-# Treaty parties also include states that no longer exist; SU is the USSR (ISO 3166-3 SUHH).
-PARTIES = sorted([*COUNTRIES, "SU"])
-_PARTY = "(?:" + "|".join(PARTIES) + ")"
-PARTIES_PATTERN = f"^{_PARTY}(?:;{_PARTY})*\\Z"
-LANGUAGES = sorted(
-    language.alpha_2 for language in pycountry.languages if hasattr(language, "alpha_2")
-)
 PRECISIONS = ["day", "month", "year", "range"]
 MEETING_STATUSES = ["held", "planned", "cancelled"]
 TREATY_STATUSES = ["under_negotiation", "signed", "in_force", "terminated"]
@@ -80,3 +73,48 @@ INFERRED_FIELDS = r"^[a-z][a-z0-9_]*(;[a-z][a-z0-9_]*)*\Z"
 FIGURE_SUBJECTS = ["meetings", "treaties", "treaty_events", "projects", "other"]
 # Subjects whose figures count records of that kind, so their value cannot be negative.
 COUNT_SUBJECTS = ["meetings", "treaties", "treaty_events", "projects"]
+
+
+def _countries() -> list[str]:
+    """ISO 3166-1 alpha-2 codes."""
+    import pycountry
+
+    return sorted(country.alpha_2 for country in pycountry.countries)
+
+
+def _parties() -> list[str]:
+    """Treaty parties: countries, and states that no longer exist (SU is the USSR, ISO 3166-3
+    SUHH)."""
+    return sorted([*_countries(), "SU"])
+
+
+def _parties_pattern() -> str:
+    """';'-joined party codes."""
+    party = "(?:" + "|".join(_parties()) + ")"
+    return f"^{party}(?:;{party})*\\Z"
+
+
+def _languages() -> list[str]:
+    """ISO 639-1 codes."""
+    import pycountry
+
+    return sorted(
+        language.alpha_2 for language in pycountry.languages if hasattr(language, "alpha_2")
+    )
+
+
+_ISO_LISTS: dict[str, Callable[[], Any]] = {
+    "COUNTRIES": _countries,
+    "PARTIES": _parties,
+    "PARTIES_PATTERN": _parties_pattern,
+    "LANGUAGES": _languages,
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The ISO code lists, read from pycountry on first use: loading its databases takes about
+    50 ms, which `jrr validate FILE` does not need."""
+    if name in _ISO_LISTS:
+        value = globals()[name] = _ISO_LISTS[name]()
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,22 +16,19 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute
 
+from jrr.schemas.arrow_checks import re2_match, re2_pattern
+
 
 def pattern_check(pattern: str) -> pa.Check:
     """Values match `pattern` as `re.match` does, like pa.Check.str_matches(pattern)."""
     python = re.compile(pattern)
-    # Python's `\Z` is RE2's `$` (the very end); Python's `$` also matches before one final
-    # newline, so RE2 must allow it.
-    re2 = None
-    if pattern.endswith("\\Z"):
-        re2 = pattern[:-2] + "$"
-    elif pattern.endswith("$") and not pattern.endswith("\\$"):
-        re2 = pattern[:-1] + "\n?$"
+    re2 = re2_pattern(pattern)
 
     def matches(values: pd.Series) -> pd.Series:
         """True where a value matches (or is null)."""
         array = _strings(values)
-        fast = _re2_match(array, re2) if re2 else None
+        matched = re2_match(array, re2) if re2 else None
+        fast = None if matched is None else _filled(matched, True).copy()
         if fast is None:
             result = [
                 value is None or python.match(value) is not None for value in array.to_pylist()
@@ -71,15 +68,6 @@ def _strings(values: pd.Series) -> pyarrow.Array:
     if not isinstance(values.dtype, pd.StringDtype):
         values = values.map(lambda v: v if isinstance(v, str) else str(v), na_action="ignore")
     return pyarrow.array(values, from_pandas=True).cast(pyarrow.string())
-
-
-def _re2_match(array: pyarrow.Array, pattern: str) -> np.ndarray | None:
-    """Where each value matches `pattern` under RE2 (nulls pass); None if RE2 cannot run it."""
-    try:
-        matched = pyarrow.compute.match_substring_regex(array, pattern=pattern)
-    except (pyarrow.ArrowInvalid, pyarrow.ArrowNotImplementedError):
-        return None
-    return _filled(matched, True).copy()
 
 
 def _filled(mask: pyarrow.Array, null: bool) -> np.ndarray:

@@ -3,48 +3,22 @@
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow
 import pyarrow.csv
 
 from jrr.schemas.datapackage import pandera_schema
-
-CHANGES_NAME = "changes"
-TWIN_SUFFIX = "-parquet"
-PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
-
-
-def read_datapackage(folder: Path) -> dict[str, Any]:
-    """The release's datapackage.json."""
-    return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-
-
-def table_resources(datapackage: dict[str, Any]) -> list[dict[str, Any]]:
-    """The resources of the dataset's tables: their CSVs, not Parquet twins or changes.csv."""
-    return [
-        resource
-        for resource in datapackage["resources"]
-        if resource.get("format", "csv") == "csv" and resource["name"] != CHANGES_NAME
-    ]
-
-
-def table_schemas(datapackage: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Table name → Table Schema, as published in a datapackage.json."""
-    return {resource["name"]: resource["schema"] for resource in table_resources(datapackage)}
-
-
-def parquet_path(datapackage: dict[str, Any], name: str) -> str:
-    """The Parquet file of a table: its twin resource, or the older `parquet` entry."""
-    for resource in datapackage["resources"]:
-        if resource["name"] == f"{name}{TWIN_SUFFIX}":
-            return str(resource["path"])
-        if resource["name"] == name and "parquet" in resource:
-            return str(resource["parquet"]["path"])
-    return f"{name}.parquet"
+from jrr.schemas.package_json import (  # noqa: F401  (re-exported: where readers look for them)
+    CHANGES_NAME,
+    PARQUET_MEDIATYPE,
+    TWIN_SUFFIX,
+    parquet_path,
+    read_datapackage,
+    table_resources,
+    table_schemas,
+)
 
 
 def read_csv(path: Path) -> pd.DataFrame:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from jrr.schemas.package_json import read_datapackage, table_schemas
 
-from jrr.schemas.io import read_datapackage, read_table, table_schemas
+if TYPE_CHECKING:
+    import pandas as pd
 
 CACHE_NAME = "japan-russia-relations"
 CACHE_ENV = "JRR_CACHE_DIR"
@@ -26,9 +28,10 @@ def load(
     version complete in the cache loads without network access. A failure raises
     `jrr.DownloadError` with one sentence saying what to do.
     """
-    # Imported here so that `import jrr.schemas` stays free of the download stack.
+    # Imported here so that `import jrr` stays free of the download stack and of pandas.
     from jrr.flows.download import download_release
     from jrr.flows.release_index import DownloadError
+    from jrr.schemas.io import read_table
 
     try:
         folder = download_release(version, cache_folder(cache_dir), base_url, progress=False)

@@ -15,22 +15,9 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute
 
-from jrr.schemas import codes
 from jrr.schemas.edtf_dates import EdtfError, parse_edtf, precision_before_2_0
+from jrr.schemas.package_json import edtf_columns, has_range
 from jrr.schemas.violations import Violation
-
-EDTF_PATTERN = codes.unanchored(codes.EDTF_TEXT)
-
-
-def edtf_columns(schema: dict[str, Any]) -> list[str]:
-    """Names of a Table Schema's EDTF date columns."""
-    names = [field["name"] for field in schema["fields"]]
-    return [
-        field["name"]
-        for field in schema["fields"]
-        if {f"{field['name']}_start", f"{field['name']}_end"} <= set(names)
-        or field.get("constraints", {}).get("pattern") == EDTF_PATTERN
-    ]
 
 
 def check_rows(table: str, frame: pd.DataFrame, schema: dict[str, Any]) -> list[Violation]:
@@ -55,16 +42,8 @@ def check_dates(table: str, frame: pd.DataFrame, schema: dict[str, Any]) -> list
     violations = []
     for column in edtf_columns(schema):
         if column in frame:
-            violations += _check_date_column(table, frame, column, _has_range(schema, column))
+            violations += _check_date_column(table, frame, column, has_range(schema, column))
     return violations
-
-
-def _has_range(schema: dict[str, Any], column: str) -> bool:
-    """True when the schema knows the `range` precision (releases from 2.0.0 on)."""
-    for field in schema.get("fields", []):
-        if field["name"] == f"{column}_precision":
-            return "range" in field.get("constraints", {}).get("enum", ["range"])
-    return True
 
 
 def _check_date_column(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import shutil
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from jrr.flows.article_cache import CACHE_DIR, ArticleCache
 from jrr.flows.corpus import article_ids, process_articles
 from jrr.flows.pipeline import build_dataset, build_uncached
 from jrr.flows.problems import InputError
-from jrr.schemas import datapackage
 
 EDITED = "raw/annotations/example-2019-07-01-osaka.yaml"
 
@@ -54,13 +52,18 @@ def test_a_code_change_invalidates_every_result(
 
 
 def test_a_schema_change_invalidates_every_result(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     computed(project)
-    schemas = copy.deepcopy(datapackage.current_table_schemas())
-    schemas["meetings"]["fields"][0]["description"] = "an edited description"
-    monkeypatch.setattr(caching, "current_table_schemas", lambda: schemas)
-    assert computed(project) == 3
+    packages = [shutil.copytree(folder, tmp_path / folder.name) for folder in caching._PACKAGES]
+    tables = tmp_path / "schemas" / "tables.py"
+    tables.write_text(tables.read_text().replace("Country of the meeting", "Meeting country"))
+    monkeypatch.setattr(caching, "_PACKAGES", packages)
+    caching._source_digest.cache_clear()
+    try:
+        assert computed(project) == 3
+    finally:
+        caching._source_digest.cache_clear()
 
 
 def test_a_damaged_entry_is_a_miss_and_other_versions_are_pruned(project: Path) -> None:

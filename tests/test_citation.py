@@ -12,8 +12,8 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from jrr.flows.dataset_readme import CITATION_START, root_pages, update_citation
 from jrr.flows.files import json_bytes
+from jrr.flows.landing_pages import CITATION_START, root_pages, update_citation
 from jrr.settings import dataset_url
 
 CFF_SCHEMA = json.loads((ROOT / "tests" / "fixtures" / "schemas" / "cff-1.2.0.json").read_text())

@@ -12,12 +12,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from jrr.flows.dataset_readme import (
-    render_readme,
-    render_timeline_svg,
-    write_dataset_readme,
-)
+from jrr.flows.dataset_readme import render_readme, render_timeline_svg
 from jrr.flows.files import json_bytes
+from jrr.flows.landing_pages import write_dataset_readme
 from jrr.flows.release_folder import ReleasePlan, write_release_folder
 from jrr.schemas.datapackage import current_table_schemas
 from jrr.schemas.io import read_release
@@ -25,7 +22,7 @@ from jrr.schemas.io import read_release
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT / "dataset"
 GENERATED = ("README.md", "timeline.svg")
-REGENERATE = "jrr.flows.dataset_readme.write_dataset_readme(Path('dataset'))"
+REGENERATE = "jrr.flows.landing_pages.write_dataset_readme(Path('dataset'))"
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -10,8 +10,8 @@ import pytest
 from conftest import ROOT
 from helpers import run_jrr, tree_digest
 
-from jrr.flows import caching, pipeline, publish
-from jrr.flows.dataset_readme import CITATION_START
+from jrr.flows import caching, pipeline, publish, release_folder
+from jrr.flows.landing_pages import CITATION_START
 from jrr.flows.pipeline import build_dataset
 from jrr.flows.publish import PublishError
 from jrr.flows.versioning import plan_release
@@ -47,16 +47,23 @@ def _fail(*args: object, **kwargs: object) -> None:
 
 
 @pytest.mark.parametrize(
-    "step", ["write_release_folder", "write_atomic", "write_if_changed", "write_dataset_readme"]
+    ("module", "step"),
+    [
+        (release_folder, "write_release_folder"),
+        (publish, "write_atomic"),
+        (publish, "write_if_changed"),
+        (publish, "write_dataset_readme"),
+    ],
+    ids=["write_release_folder", "write_atomic", "write_if_changed", "write_dataset_readme"],
 )
 def test_a_failure_at_any_step_leaves_dataset_as_it_was(
-    released_project: Path, monkeypatch: pytest.MonkeyPatch, step: str
+    released_project: Path, monkeypatch: pytest.MonkeyPatch, module: object, step: str
 ) -> None:
     shutil.copy(ROOT / "CITATION.cff", released_project / "CITATION.cff")
     _replace(released_project, "city: Moscow", "city: Kazan")
     citation = (released_project / "CITATION.cff").read_bytes()
     before = tree_digest(released_project / "dataset")
-    monkeypatch.setattr(publish, step, _fail)
+    monkeypatch.setattr(module, step, _fail)
 
     code, _, err = run_jrr("release", "--root", str(released_project))
 

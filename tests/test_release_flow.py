@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -98,6 +101,22 @@ def test_a_release_from_the_sources_of_the_latest_one_skips_the_build(
     assert code == 0
     assert "dataset is up to date (latest release v1.0.0); nothing published" in out
     assert tree_digest(released_project / "dataset") == before
+
+
+def test_a_release_that_changes_nothing_loads_no_build_library(released_project: Path) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    assert run_jrr("release", "--root", str(released_project))[0] == 0  # records the stamps
+    script = (
+        "import sys; from jrr.flows.cli import main; code = main(sys.argv[1:]); "
+        "print(code, sorted(m for m in ('pandas', 'pandera', 'matplotlib') if m in sys.modules))"
+    )
+    command = [sys.executable, "-c", script, "release", "--root", str(released_project)]
+    environment = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+
+    result = subprocess.run(command, env=environment, capture_output=True, text=True, check=True)
+
+    assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(
