@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from jrr.flows.problems import Location, Problem
 from jrr.flows.yaml_lines import Mapping, Sequence
+
+if TYPE_CHECKING:
+    from jrr.schemas.registry import TableSpec
 
 INFERRED_KEYS = {"value", "inferred"}
 _LARGEST_EXACT = 2**53  # larger numbers lose digits as float64
@@ -60,6 +64,20 @@ def unwrap_inferred(raw: Any) -> tuple[Any, str | None, str | None]:
     return raw.get("value"), " ".join(reason.split()), None
 
 
+def model(table: str) -> TableSpec:
+    """The model of `table`. pandera loads when the first annotation is read, so a release
+    that reads none (nothing changed) starts without it."""
+    return _models()[table]
+
+
+@cache
+def _models() -> dict[str, TableSpec]:
+    """Every table's model (the registry itself: tests may replace one)."""
+    from jrr.schemas import TABLES
+
+    return TABLES
+
+
 def type_problem(table: str, name: str, value: Any) -> str | None:
     """Why `value` is of the wrong kind for column `name`, or None."""
     if value is None:
@@ -68,9 +86,7 @@ def type_problem(table: str, name: str, value: Any) -> str | None:
         if isinstance(value, Sequence) and all(isinstance(v, str) for v in value.items):
             return None
         return "expected a list of country codes, e.g. [JP, RU]"
-    from jrr.schemas import TABLES  # the models: loaded when an annotation is read, not before
-
-    dtype = str(TABLES[table].schema.columns[name].dtype)
+    dtype = str(model(table).schema.columns[name].dtype)
     if dtype in ("float64", "int64"):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         if ok and (abs(value) > _LARGEST_EXACT or not math.isfinite(value)):

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from jrr.flows.annotation_values import describe, read_fields
+from jrr.flows.annotation_values import describe, model, read_fields
 from jrr.flows.ingest import AnnotationFile
 from jrr.flows.problems import Location, Problem
 from jrr.flows.yaml_lines import Mapping, Sequence
 from jrr.schemas.codes import UPDATABLE_FIELDS
-
-if TYPE_CHECKING:
-    from jrr.schemas.registry import TableSpec
 
 SECTIONS = ["meetings", "treaties", "projects", "figures"]
 SELECTOR_KEYS = {"exact", "prefix", "suffix"}
@@ -80,17 +77,9 @@ class Annotations:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _model(table: str) -> TableSpec:
-    """The model of `table`; pandera loads on first use, so a release that reads no annotation
-    (nothing changed) starts without it."""
-    from jrr.schemas import TABLES
-
-    return TABLES[table]
-
-
 def input_fields(table: str) -> list[str]:
     """Columns an annotator writes for `table`: all but the key and derived ones."""
-    spec = _model(table)
+    spec = model(table)
     schema = spec.schema
     return [
         name
@@ -233,7 +222,7 @@ def _parse_record(
     parent_id: str | None = None,
 ) -> Record | None:
     """Check one record's fields and collect its evidence."""
-    spec = _model(table)
+    spec = model(table)
     names = input_fields(table)
     extra = {"events"} if table == "treaties" else set()
     allowed = {"id", "evidence", "renamed_from", *names, *extra}

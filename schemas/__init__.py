@@ -18,5 +18,6 @@ def __getattr__(name: str) -> Any:
     if name in ("TABLES", "ForeignKey", "TableSpec"):
         from jrr.schemas import registry
 
-        return getattr(registry, name)
+        value = globals()[name] = getattr(registry, name)  # found directly from now on
+        return value
     raise AttributeError(f"module 'jrr.schemas' has no attribute {name!r}")
