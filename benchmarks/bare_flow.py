@@ -31,7 +31,7 @@ def main() -> int:
             value = step(value)
         return value
 
-    with prefect_settings.without_heartbeats():
+    with prefect_settings.local_run():
         state = bare(return_state=True)
     return 0 if state.is_completed() else 1
 

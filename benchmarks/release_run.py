@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.abc
+import importlib.util
 import json
 import sys
 import threading
@@ -18,11 +20,14 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-# Steps inside the publish task worth seeing on their own: (module, name used there, label).
+# Steps worth seeing on their own (module, name used there, label): reading and keying every
+# article in the flow, and steps inside the publish task.
 PROBES = [
-    ("jrr.flows.publish", "write_release_folder", "publish: write release files"),
+    ("jrr.flows.release", "uncached_articles", "articles: read and key"),
+    ("jrr.flows.release_folder", "write_release_folder", "publish: write release files"),
     ("jrr.flows.publish", "refresh_derived", "publish: derived pages"),
     ("jrr.flows.dataset_readme", "read_latest", "  pages: read latest release"),
     ("jrr.flows.dataset_readme", "render_timeline", "  pages: timeline.svg"),
@@ -74,11 +79,46 @@ def _wrap_tasks() -> None:
 
 
 def _wrap_probes() -> None:
-    """Time the probed inner steps that exist in this version of the code."""
+    """Time the probed inner steps: in modules already loaded now, in the others as they load
+    (a probe must not import what the release itself would not, e.g. when nothing changed)."""
+    for module_name in {module_name for module_name, _, _ in PROBES}:
+        if module_name in sys.modules:
+            _probe(sys.modules[module_name])
+        else:
+            _PENDING.add(module_name)
+    sys.meta_path.insert(0, _ProbeOnImport())
+
+
+def _probe(module: ModuleType) -> None:
+    """Wrap the probed functions that exist in this version of `module`."""
     for module_name, name, label in PROBES:
-        module = importlib.import_module(module_name)
-        if hasattr(module, name):
+        if module_name == module.__name__ and hasattr(module, name):
             setattr(module, name, _timed(label, getattr(module, name)))
+
+
+_PENDING: set[str] = set()
+
+
+class _ProbeOnImport(importlib.abc.MetaPathFinder):
+    """Wraps a probed module's functions right after it is first imported."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        """The module's usual spec, its loader set to probe it once executed."""
+        if fullname not in _PENDING:
+            return None
+        _PENDING.discard(fullname)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        execute = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            """Run the module, then wrap its probes."""
+            execute(module)
+            _probe(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
 
 
 def main() -> int:

@@ -1,9 +1,10 @@
 """A content-addressed cache of per-article results under .jrr/cache/articles/.
 
 An entry's key is the SHA-256 of the article id, the bytes of its three files and the code
-version (source, libraries, table schemas), so an entry is only ever found for the very
-inputs it was computed from. Each entry is one pickle file holding its key, written
-atomically; one folder per code version, and folders of other versions are removed.
+version (the source code, the schemas' included, and the libraries), so an entry is only
+ever found for the very inputs it was computed from. Each entry is one pickle file holding
+its key, written atomically; one folder per code version, and folders of other versions are
+removed.
 """
 
 from __future__ import annotations

@@ -67,7 +67,7 @@ def run_release(args: argparse.Namespace) -> int:
         ) from error
 
     prefect_settings.hide_expected_failures(InputError, PublishError)
-    with prefect_settings.without_heartbeats():
+    with prefect_settings.local_run():
         state = release_flow(
             root=root, note=args.note, date=args.date, dry_run=args.dry_run, return_state=True
         )

@@ -76,6 +76,18 @@ def load_unit(
     return key, unit, True
 
 
+def uncached_articles(root: Path, ids: Iterable[str], cache: ArticleCache) -> tuple[str, list[str]]:
+    """A digest of every article's cache key, and the articles whose result is not cached."""
+    digest = hashlib.sha256()
+    missing = []
+    for article_id in ids:
+        key = unit_key(read_article_files(root, article_id), article_id, cache.version)
+        if not cache.has(key):
+            missing.append(article_id)
+        digest.update(f"{article_id}\0{key}\0".encode())
+    return digest.hexdigest(), missing
+
+
 def process_articles(
     root: Path, ids: Iterable[str], cache: ArticleCache, advance: Progress | None = None
 ) -> Processed:

@@ -119,6 +119,27 @@ def test_a_release_that_changes_nothing_loads_no_build_library(released_project:
     assert result.stdout.splitlines()[-1] == "0 []", result.stdout + result.stderr
 
 
+def test_only_articles_not_cached_go_to_the_task_runner(
+    released_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run_jrr("release", "--root", str(released_project))[0] == 0  # fills the cache
+    summit = released_project / "raw" / "annotations" / "example-2019-01-22-summit.yaml"
+    summit.write_text(summit.read_text().replace("city: Moscow", "city: Kazan", 1))
+    submitted: list[list[str]] = []
+    submit = release.articles_task.submit
+
+    def recorded(root: Path, ids: list[str], version: str) -> object:
+        submitted.append(ids)
+        return submit(root, ids, version)
+
+    monkeypatch.setattr(release.articles_task, "submit", recorded)
+
+    code, out, _ = run_jrr("release", "--root", str(released_project))
+
+    assert (code, out.startswith("published v1.0.1")) == (0, True)
+    assert submitted == [["example-2019-01-22-summit"]]
+
+
 @pytest.mark.parametrize(
     "change",
     ["annotation", "codebook", "releases.json", "code"],
