@@ -76,7 +76,8 @@ def _known_resources(datapackage: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The table resources, when each has the shape this dataset publishes."""
     resources = {}
     for resource in table_resources(datapackage):
-        str(resource["path"])
+        if not isinstance(resource.get("path"), str):
+            raise NotSure(f"{resource['name']}: no file path")
         for field in resource["schema"]["fields"]:
             constraints = field.get("constraints", {})
             if field["type"] not in ("string", *_ARROW_TYPES) or set(constraints) - (
@@ -130,7 +131,7 @@ def _type(arrays: list[pyarrow.Array]) -> pyarrow.DataType | None:
 
 
 def _check_unique(columns: dict[str, pyarrow.ChunkedArray], fields: list[dict[str, Any]]) -> None:
-    """No value repeats in a unique column (and, like pandera, no two cells are both empty)."""
+    """No value repeats in a unique column; an empty cell there is left to the full check."""
     for field in fields:
         values = columns.get(field["name"])
         if field.get("constraints", {}).get("unique") and (
