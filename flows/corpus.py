@@ -8,7 +8,7 @@ articles, claims, n_sources), validation, diff and publish run on the whole corp
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,14 +31,11 @@ from jrr.flows.raw_files import (
 if TYPE_CHECKING:
     from jrr.flows.pipeline import Dataset
 
-Progress = Callable[[int], object]
-
 
 @dataclass(frozen=True)
 class Processed:
-    """What processing some articles did: a digest of their cache keys, and counts."""
+    """What processing some articles did: how many were seen, and how many computed."""
 
-    digest: str
     articles: int
     computed: int
 
@@ -88,22 +85,16 @@ def uncached_articles(root: Path, ids: Iterable[str], cache: ArticleCache) -> tu
     return digest.hexdigest(), missing
 
 
-def process_articles(
-    root: Path, ids: Iterable[str], cache: ArticleCache, advance: Progress | None = None
-) -> Processed:
+def process_articles(root: Path, ids: Iterable[str], cache: ArticleCache) -> Processed:
     """Compute and cache the result of every article not cached yet."""
-    digest = hashlib.sha256()
     count = computed = 0
     for article_id in ids:
         raw = read_article_files(root, article_id)
         key = unit_key(raw, article_id, cache.version)
         if not cache.has(key):
             computed += load_unit(raw, article_id, cache, key)[2]
-        digest.update(f"{article_id}\0{key}\0".encode())
         count += 1
-        if advance:
-            advance(1)
-    return Processed(digest.hexdigest(), count, computed)
+    return Processed(count, computed)
 
 
 def consolidate(root: Path, cache: ArticleCache, quiet: bool = False) -> Dataset:
