@@ -24,9 +24,12 @@ from types import ModuleType
 from typing import Any
 
 # Steps worth seeing on their own (module, name used there, label): reading and keying every
-# article in the flow, and steps inside the publish task.
+# article in the flow, steps of the build, and steps inside the publish task.
 PROBES = [
-    ("jrr.flows.release", "uncached_articles", "articles: read and key"),
+    ("jrr.flows.release", "article_keys", "articles: read and key"),
+    ("jrr.flows.corpus", "load_snapshot", "build: load last build"),
+    ("jrr.flows.corpus", "incremental_build", "build: rebuild what changed"),
+    ("jrr.flows.corpus", "save_snapshot", "build: keep this build"),
     ("jrr.flows.release_folder", "write_release_folder", "publish: write release files"),
     ("jrr.flows.publish", "refresh_derived", "publish: derived pages"),
     ("jrr.flows.dataset_readme", "read_latest", "  pages: read latest release"),

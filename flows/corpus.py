@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 from jrr.flows.annotations import Annotations
 from jrr.flows.article_cache import ArticleCache, unit_key
 from jrr.flows.article_unit import ArticleUnit, Quote, process_unit
+from jrr.flows.build_snapshot import Snapshot, load_snapshot, mentions_of, save_snapshot
 from jrr.flows.evidence import Resolved
+from jrr.flows.incremental import incremental_build
 from jrr.flows.ingest import Article, Inputs, _metadata_without_text
 from jrr.flows.problems import Problem
 from jrr.flows.progress import progress_bar
@@ -73,16 +75,20 @@ def load_unit(
     return key, unit, True
 
 
-def uncached_articles(root: Path, ids: Iterable[str], cache: ArticleCache) -> tuple[str, list[str]]:
-    """A digest of every article's cache key, and the articles whose result is not cached."""
+def article_keys(root: Path, ids: Iterable[str], version: str) -> dict[str, str]:
+    """Every article's cache key, from its files as they are now."""
+    return {
+        article_id: unit_key(read_article_files(root, article_id), article_id, version)
+        for article_id in ids
+    }
+
+
+def keys_digest(keys: dict[str, str]) -> str:
+    """One digest of every article's cache key."""
     digest = hashlib.sha256()
-    missing = []
-    for article_id in ids:
-        key = unit_key(read_article_files(root, article_id), article_id, cache.version)
-        if not cache.has(key):
-            missing.append(article_id)
+    for article_id, key in keys.items():
         digest.update(f"{article_id}\0{key}\0".encode())
-    return digest.hexdigest(), missing
+    return digest.hexdigest()
 
 
 def process_articles(root: Path, ids: Iterable[str], cache: ArticleCache) -> Processed:
@@ -97,21 +103,48 @@ def process_articles(root: Path, ids: Iterable[str], cache: ArticleCache) -> Pro
     return Processed(count, computed)
 
 
-def consolidate(root: Path, cache: ArticleCache, quiet: bool = False) -> Dataset:
-    """Build and validate the dataset from every article's (cached) result; prune the cache."""
+def consolidate(
+    root: Path, cache: ArticleCache, quiet: bool = False, keys: dict[str, str] | None = None
+) -> Dataset:
+    """Build and validate the dataset from every article's (cached) result; prune the cache.
+
+    After a build that found no problem, only what the changed articles touch is rebuilt
+    (incremental); otherwise, or when that cannot be sure, the whole corpus is. `keys` are
+    the articles' cache keys if the caller has them.
+    """
+    snapshot = load_snapshot(root, cache.version)
+    if snapshot is not None:
+        keys = keys if keys is not None else article_keys(root, article_ids(root), cache.version)
+        rebuilt = incremental_build(root, cache, keys, snapshot)
+        if rebuilt is not None:
+            cache.prune(set(keys.values()))
+            dataset = rebuilt.dataset
+            save_snapshot(
+                root,
+                Snapshot(cache.version, keys, rebuilt.mentions, dataset.tables, dataset.renames),
+            )
+            return dataset
+    return _consolidate_whole(root, cache, quiet)
+
+
+def _consolidate_whole(root: Path, cache: ArticleCache, quiet: bool) -> Dataset:
+    """Build from every article's result, read afresh; keep a snapshot if it found no problem."""
     raw = read_raw_files(root)  # every file once, safely; what cannot be read is a problem
     ids = _read_ids(raw)
     units: dict[str, ArticleUnit] = {}
-    keys = set()
+    keys = {}
     with progress_bar(len(ids), "articles", quiet) as advance:
         for article_id in ids:
-            key, units[article_id], _ = load_unit(raw, article_id, cache)
-            keys.add(key)
+            keys[article_id], units[article_id], _ = load_unit(raw, article_id, cache)
             advance(1)
-    cache.prune(keys)
+    cache.prune(set(keys.values()))
     file_problems = [*raw.problems, *_metadata_without_text(raw)]
     del raw
-    return build_from_units(root, units, file_problems)
+    mentions = {article_id: mentions_of(unit) for article_id, unit in units.items()}
+    dataset = build_from_units(root, units, file_problems)
+    snapshot = Snapshot(cache.version, keys, mentions, dataset.tables, dataset.renames)
+    save_snapshot(root, snapshot)
+    return dataset
 
 
 def _read_ids(raw: RawFiles) -> list[str]:
@@ -148,13 +181,13 @@ def build_from_units(
         annotations.problems.extend(parsed.problems)
         quotes.extend(units[article_id].quotes)
     units.clear()
-    resolved = _resolved(annotations, quotes)
+    resolved = resolved_quotes(annotations, quotes)
     del quotes  # the evidence rows are in `resolved`; free the rest before building
     problems.extend(file_problems)
     return pipeline.build_and_validate(Inputs(articles, [], problems, ""), annotations, resolved)
 
 
-def _resolved(annotations: Annotations, quotes: list[Quote]) -> Resolved:
+def resolved_quotes(annotations: Annotations, quotes: list[Quote]) -> Resolved:
     """Evidence rows and problems of the quotes that back a record which exists."""
     known = {(record.table, record.record_id) for record in annotations.records}
     kept = [quote for quote in quotes if (quote.table, quote.record_id) in known]

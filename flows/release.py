@@ -23,10 +23,11 @@ from jrr.flows.article_cache import ArticleCache
 from jrr.flows.corpus import (
     Processed,
     article_ids,
+    article_keys,
     consolidate,
+    keys_digest,
     listing_digest,
     process_articles,
-    uncached_articles,
 )
 from jrr.flows.held import held, hold, values_of_one_run
 from jrr.flows.problems import InputError
@@ -65,9 +66,10 @@ def articles_task(root: Path, ids: list[str], version: str) -> Processed:
 
 
 @task(name="build-and-validate", **STAGE)
-def build_task(root: Path, version: str) -> str:
+def build_task(root: Path, version: str, keys: str) -> str:
     """Consolidate every article's result, build the tables and validate them (held)."""
-    return hold(consolidate(root, ArticleCache(root, version), quiet=True))
+    cache = ArticleCache(root, version)
+    return hold(consolidate(root, cache, quiet=True, keys=held(keys, dict)))
 
 
 @task(name="diff-against-latest", **STAGE)
@@ -106,7 +108,8 @@ def release_flow(
     """Build the dataset from `root`/raw and publish a new version under `root`/dataset."""
     dataset_dir = root / "dataset"
     version = caching.code_version()
-    source_key = build_stamp.source_key(root, _process_articles(root, version))
+    keys = _process_articles(root, version)
+    source_key = build_stamp.source_key(root, _corpus_digest(root, version, keys))
     if build_stamp.unchanged_since_release(dataset_dir, source_key):
         return _up_to_date(dataset_dir, dry_run)
     from jrr.flows.pipeline import Dataset
@@ -114,7 +117,7 @@ def release_flow(
 
     with values_of_one_run():
         try:
-            dataset = build_task(root, version)
+            dataset = build_task(root, version, hold(keys))
         except InputError as error:
             _report_problems(error)
             raise
@@ -153,24 +156,31 @@ def flow_for(dask_address: str | None) -> Any:
     return release_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
 
 
-def _process_articles(root: Path, version: str) -> str:
-    """The content key of the whole corpus; articles not cached yet run on the task runner.
+def _process_articles(root: Path, version: str) -> dict[str, str]:
+    """Every article's cache key; articles not cached yet run on the task runner.
 
     Reading and keying every article happens here (it is what a release that changes nothing
     must do, and a task run costs the orchestrator ~70 ms); tasks only compute.
     """
     ids = article_ids(root)
+    cache = ArticleCache(root, version)
     with progress_bar(len(ids), "articles") as advance:
-        keys, missing = uncached_articles(root, ids, ArticleCache(root, version))
+        keys = article_keys(root, ids, version)
+        missing = [article_id for article_id, key in keys.items() if not cache.has(key)]
         advance(len(ids) - len(missing))
         size = max(MIN_CHUNK, -(-len(missing) // CHUNKS))
         chunks = [missing[start : start + size] for start in range(0, len(missing), size)]
         futures = [articles_task.submit(root, chunk, version) for chunk in chunks]
         for future in as_completed(futures):
             advance(future.result().articles)
+    return keys
+
+
+def _corpus_digest(root: Path, version: str, keys: dict[str, str]) -> str:
+    """The content key of the whole corpus: file names, code version, every article's key."""
     return caching.content_digest(
         {"listing": listing_digest(root).encode(), "version": version.encode()}
-        | {"articles": keys.encode()}
+        | {"articles": keys_digest(keys).encode()}
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -53,3 +55,54 @@ def _ranks(values: list[Any]) -> np.ndarray | None:
 def _sortable(values: list[Any]) -> list[tuple[int, Any]]:
     """Values of one column comparable with each other, nulls first."""
     return [(0, "") if value is None else (1, value) for value in values]
+
+
+def sort_key_columns(table: str) -> list[str]:
+    """The columns a table's rows are ordered by, first to last."""
+    key = TABLES[table].primary_key
+    if table in _EVENT_TABLES:
+        return ["date_start", "date_end", key]
+    if table == "evidence":
+        return ["record_table", "record_id", "article_id", "char_start", "char_end"]
+    if table == "claims":
+        return ["record_table", "record_id", "field", "article_id"]
+    return [key]
+
+
+def merged_order(table: str, kept: pd.DataFrame, added: pd.DataFrame) -> np.ndarray | None:
+    """Row positions of `kept` (in published order) and `added` (in published order, after
+    them), merged in published order; None if a row of each has the same sort key."""
+    old_keys = _SortKeys(table, kept)
+    new_keys = _SortKeys(table, added)
+    positions = []
+    for row in range(len(added)):
+        key = new_keys[row]
+        position = bisect.bisect_left(old_keys, key)
+        if position < len(old_keys) and old_keys[position] == key:
+            return None
+        positions.append(position)
+    return np.insert(np.arange(len(kept)), positions, len(kept) + np.arange(len(added)))
+
+
+class _SortKeys(Sequence[tuple[Any, ...]]):
+    """The sort key of each row of a typed frame, computed when asked (as sort_rows orders)."""
+
+    def __init__(self, table: str, frame: pd.DataFrame) -> None:
+        self.events = table in _EVENT_TABLES
+        self.columns = [frame[name].array for name in sort_key_columns(table)]
+        self.length = len(frame)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, row: Any) -> tuple[Any, ...]:
+        values = [_plain(column[row]) for column in self.columns]
+        if self.events:
+            start, end, key = values
+            return (1, start or _LAST_DAY), (1, end or _LAST_DAY), (1, str(key))
+        return tuple(_sortable(values))
+
+
+def _plain(value: Any) -> Any:
+    """A cell as the build wrote it: a missing value as None."""
+    return None if value is None or value is pd.NA or value != value else value

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 from helpers import run_jrr, tree_digest
 
-from jrr.flows import caching, pipeline, publish, release_folder
+from jrr.flows import caching, publish, release, release_folder
 from jrr.flows.landing_pages import CITATION_START
 from jrr.flows.pipeline import build_dataset
 from jrr.flows.publish import PublishError
@@ -146,9 +146,9 @@ def test_unchanged_stages_are_not_rerun(
     salt = uuid.uuid4().hex  # no result cached by another test can match
     monkeypatch.setattr(caching, "code_version", lambda: salt)
     calls: list[str] = []
-    real = pipeline.build_and_validate
+    real = release.consolidate
     monkeypatch.setattr(
-        pipeline, "build_and_validate", lambda *args: calls.append("build") or real(*args)
+        release, "consolidate", lambda *args, **kw: calls.append("build") or real(*args, **kw)
     )
 
     assert run_jrr("release", "--root", str(released_project))[0] == 0

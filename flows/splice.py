@@ -1,0 +1,135 @@
+"""Rebuild some records and splice their rows into the tables of the last build.
+
+The records are rebuilt by the very stages of a whole build (build_tables, validate_frame)
+from every article that mentions them; their old rows, claims and evidence are dropped, the
+new ones merged in published order, and every table is validated again, across tables too.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from jrr.flows.article_unit import ArticleUnit
+from jrr.flows.build import Built, build_tables
+from jrr.flows.build_snapshot import RecordKey, Snapshot
+from jrr.flows.corpus import resolved_quotes
+from jrr.flows.incremental import only_affected
+from jrr.flows.pipeline import Dataset
+from jrr.flows.table_order import merged_order
+from jrr.schemas import TABLES
+from jrr.schemas.validation import check_cross_table, validate_frame
+
+_ABOUT_RECORDS = ("evidence", "claims")  # tables whose rows concern a record of another table
+
+
+def rebuild_records(
+    snapshot: Snapshot, units: dict[str, ArticleUnit], affected: set[RecordKey]
+) -> Dataset | None:
+    """The snapshot's tables with the affected records rebuilt from `units`; None on any
+    problem (the whole build reports it)."""
+    built = _build_affected(units, affected)
+    if built is None:
+        return None
+    tables = {}
+    for name, spec in TABLES.items():
+        new, violations = validate_frame(
+            name, spec.schema, _rows_of(name, built.tables[name], affected)
+        )
+        if violations:
+            return None
+        old = snapshot.tables[name]
+        spliced = _splice(name, old[~_in_affected(name, old, affected)], new)
+        if spliced is None:
+            return None
+        tables[name] = spliced
+    if not _valid_as_a_whole(tables, units):
+        return None
+    return Dataset(tables, _renames(snapshot.renames, built.renames, affected))
+
+
+def _build_affected(units: dict[str, ArticleUnit], affected: set[RecordKey]) -> Built | None:
+    """The tables built from the units' statements about affected records; None on a problem."""
+    articles = {}
+    for article_id in sorted(units, key=lambda name: f"{name}.txt"):
+        if units[article_id].article is not None:
+            articles[article_id] = units[article_id].article
+    ordered = [units[article_id] for article_id in sorted(units, key=lambda name: f"{name}.yaml")]
+    annotations = only_affected(ordered, affected)
+    quotes = [
+        quote
+        for unit in ordered
+        for quote in unit.quotes
+        if (quote.table, quote.record_id) in affected
+    ]
+    resolved = resolved_quotes(annotations, quotes)
+    if resolved.problems:
+        return None
+    built = build_tables(articles, annotations, resolved)
+    return None if built.problems else built
+
+
+def _in_affected(table: str, frame: pd.DataFrame, affected: set[RecordKey]) -> pd.Series:
+    """Per row: is it a row, claim or evidence of an affected record?"""
+    if table not in _ABOUT_RECORDS:
+        ids = [record_id for name, record_id in affected if name == table]
+        return _isin(frame[TABLES[table].primary_key], ids)
+    mask = pd.Series(False, index=frame.index)
+    for name in {name for name, _ in affected}:
+        ids = [record_id for about, record_id in affected if about == name]
+        mask |= (frame["record_table"] == name).fillna(False).astype(bool) & _isin(
+            frame["record_id"], ids
+        )
+    return mask
+
+
+def _isin(values: pd.Series, allowed: list[str]) -> pd.Series:
+    """Per value: is it one of `allowed`? (Arrow's hash lookup; nulls are not.)"""
+    try:
+        array = pa.array(values, from_pandas=True)
+        found = pc.is_in(array, value_set=pa.array(allowed, type=pa.string()).cast(array.type))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return values.isin(allowed).fillna(False).astype(bool)  # e.g. no value at all
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
+def _rows_of(table: str, frame: pd.DataFrame, affected: set[RecordKey]) -> pd.DataFrame:
+    """The rows of a rebuilt table that concern affected records (others were built only to
+    rebuild them)."""
+    return frame[_in_affected(table, frame, affected).to_numpy()].reset_index(drop=True)
+
+
+def _splice(table: str, kept: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame | None:
+    """Kept and new rows in published order; None if the order is not certain."""
+    kept = kept.reset_index(drop=True)
+    order = merged_order(table, kept, new)
+    if order is None:
+        return None
+    combined = pd.concat([kept, new], ignore_index=True) if len(new) else kept
+    return combined.take(order).reset_index(drop=True)
+
+
+def _valid_as_a_whole(tables: dict[str, pd.DataFrame], units: dict[str, ArticleUnit]) -> bool:
+    """True if every table passes its model and the rules across tables, as a whole."""
+    for name, spec in TABLES.items():
+        tables[name], violations = validate_frame(name, spec.schema, tables[name])
+        if violations:
+            return False
+    texts = {a: unit.article.text for a, unit in units.items() if unit.article is not None}
+    foreign_keys = {name: spec.foreign_keys for name, spec in TABLES.items()}
+    return not check_cross_table(tables, foreign_keys, texts)
+
+
+def _renames(
+    old: dict[str, dict[str, str]], rebuilt: dict[str, dict[str, str]], affected: set[RecordKey]
+) -> dict[str, dict[str, str]]:
+    """The snapshot's renames, those of affected records replaced by the rebuilt ones."""
+    renames: dict[str, dict[str, str]] = {}
+    for table, pairs in old.items():
+        kept = {new: was for new, was in pairs.items() if (table, new) not in affected}
+        if kept:
+            renames[table] = kept
+    for table, pairs in rebuilt.items():
+        renames.setdefault(table, {}).update(pairs)
+    return renames
