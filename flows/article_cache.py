@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 
 from jrr.flows import caching
-from jrr.flows.article_unit import ArticleUnit, unit_paths
+from jrr.flows.article_unit import ArticleUnit, unit_names
 from jrr.flows.raw_files import RawFiles
 
 CACHE_DIR = Path(".jrr/cache/articles")
@@ -27,13 +27,21 @@ _UNREADABLE = b"unreadable"
 
 def unit_key(raw: RawFiles, article_id: str, version: str) -> str:
     """Cache key of an article: its id, its files' bytes (as read safely) and the code version."""
-    digest = hashlib.sha256(f"{version}\0{article_id}\0".encode())
-    for path in (path.as_posix() for path in unit_paths(article_id)):
+    parts = []
+    for path in unit_names(article_id):
         if path in raw.data:
-            digest.update(b"file" + hashlib.sha256(raw.data[path]).digest())
+            parts.append(hashlib.sha256(raw.data[path]).digest())
         else:
-            digest.update(_UNREADABLE if path in raw.present else _ABSENT)
-    return digest.hexdigest()
+            parts.append(_UNREADABLE if path in raw.present else b"")
+    return key_of_files(article_id, version, parts)
+
+
+def key_of_files(article_id: str, version: str, digests: list[bytes]) -> str:
+    """Cache key of an article from each file's SHA-256 (b"" if absent, or "unreadable")."""
+    key = hashlib.sha256(f"{version}\0{article_id}\0".encode())
+    for digest in digests:
+        key.update(_ABSENT if not digest else digest if digest == _UNREADABLE else b"file" + digest)
+    return key.hexdigest()
 
 
 class ArticleCache:

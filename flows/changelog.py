@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from typing import Any
 
@@ -9,7 +10,7 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute
 
-from jrr.flows.diff import Diff, RecordChange, SchemaChange
+from jrr.flows.diff import Diff, RecordChange, SchemaChange, TableChanges
 
 # Tables whose rows are about another table's records: summarised as counts per record.
 _SUPPORTING = {"evidence": ("quote", "quotes"), "claims": ("claim", "claims")}
@@ -28,20 +29,19 @@ def render_section(
 
     The new version's claims say which article stated each changed value.
     """
-    sources = _current_sources(diff.claims, _listed_changes(diff.records))
+    sources = _current_sources(diff.claims, _listed_changes(diff.tables))
     lines = [f"## [{version}] - {date}", ""]
     if note:
         lines += [note.strip(), ""]
     groups = {
-        "Added": _schema_lines(diff.schema, "added")
-        + _record_lines(diff.records, "added", sources),
+        "Added": _schema_lines(diff.schema, "added") + _record_lines(diff.tables, "added", sources),
         "Changed": _schema_lines(diff.schema, "changed")
         + _document_lines(diff.documents, "changed")
-        + _record_lines(diff.records, "renamed", sources)
-        + _record_lines(diff.records, "changed", sources),
+        + _record_lines(diff.tables, "renamed", sources)
+        + _record_lines(diff.tables, "changed", sources),
         "Removed": _schema_lines(diff.schema, "removed")
         + _document_lines(diff.documents, "removed")
-        + _record_lines(diff.records, "removed", sources),
+        + _record_lines(diff.tables, "removed", sources),
     }
     for title, entries in groups.items():
         if entries:
@@ -77,39 +77,50 @@ def _schema_group(change: SchemaChange) -> str:
     return "changed"
 
 
-def _record_lines(changes: list[RecordChange], kind: str, sources: Sources) -> list[str]:
+def _record_lines(tables: list[TableChanges], kind: str, sources: Sources) -> list[str]:
     """Records of one kind of change: ids per table, counts per record for evidence and claims."""
     lines = []
-    tables = list(dict.fromkeys(c.table for c in changes if c.change == kind))
-    for table in tables:
-        of_table = [c for c in changes if c.table == table and c.change == kind]
-        if table in _SUPPORTING:
-            lines.append(_supporting_line(table, of_table, kind))
-        elif kind in ("added", "removed"):
-            ids = _at_most([f"`{c.record_id}`" for c in of_table], "records")
-            lines.append(f"- `{table}` ({len(of_table)}): {', '.join(ids)}")
+    for changes in tables:
+        if kind in ("added", "removed"):
+            listed = changes.added if kind == "added" else changes.removed
+            ids, abouts = listed.ids, listed.abouts
         else:
-            lines += [_changed_line(c, sources) for c in of_table[:_MOST_RECORDS_LISTED]]
-            if len(of_table) > _MOST_RECORDS_LISTED:
-                rest = len(of_table) - _MOST_RECORDS_LISTED
+            of_kind = changes.renamed if kind == "renamed" else changes.changed
+            ids, abouts = [c.record_id for c in of_kind], [c.about for c in of_kind]
+        if not ids:
+            continue
+        table = changes.table
+        if table in _SUPPORTING:
+            lines.append(_supporting_line(table, abouts, kind))
+        elif kind in ("added", "removed"):
+            shown = [f"`{record_id}`" for record_id in ids[: _MOST_RECORDS_LISTED + 1]]
+            lines.append(
+                f"- `{table}` ({len(ids)}): {', '.join(_at_most(shown, 'records', len(ids)))}"
+            )
+        else:
+            lines += [_changed_line(c, sources) for c in of_kind[:_MOST_RECORDS_LISTED]]
+            if len(of_kind) > _MOST_RECORDS_LISTED:
+                rest = len(of_kind) - _MOST_RECORDS_LISTED
                 lines.append(f"- `{table}`: {rest:,} more records {kind} (see changes.csv)")
     return lines
 
 
-def _supporting_line(table: str, changes: list[RecordChange], kind: str) -> str:
+def _supporting_line(table: str, abouts: list[tuple[str, str] | None], kind: str) -> str:
     """`evidence`: 3 quotes added — meetings `x` (2), treaties `y` (1)."""
     singular, plural = _SUPPORTING[table]
-    counts = Counter(change.about for change in changes if change.about)
-    listed = _at_most([f"{t} `{r}` ({n})" for (t, r), n in sorted(counts.items())], "records")
-    noun = singular if len(changes) == 1 else plural
-    return f"- `{table}`: {len(changes)} {noun} {kind}, for " + ", ".join(listed)
+    counts = Counter(about for about in abouts if about)
+    first = heapq.nsmallest(_MOST_RECORDS_LISTED + 1, counts.items())
+    listed = _at_most([f"{t} `{r}` ({n})" for (t, r), n in first], "records", len(counts))
+    noun = singular if len(abouts) == 1 else plural
+    return f"- `{table}`: {len(abouts)} {noun} {kind}, for " + ", ".join(listed)
 
 
-def _at_most(items: list[str], noun: str) -> list[str]:
-    """The first few items, then how many more there are (all of them are in changes.csv)."""
-    if len(items) <= _MOST_RECORDS_LISTED:
+def _at_most(items: list[str], noun: str, total: int | None = None) -> list[str]:
+    """The first few of `total` items, then how many more there are (all are in changes.csv)."""
+    total = len(items) if total is None else total
+    if total <= _MOST_RECORDS_LISTED:
         return items
-    rest = len(items) - _MOST_RECORDS_LISTED
+    rest = total - _MOST_RECORDS_LISTED
     return [*items[:_MOST_RECORDS_LISTED], f"and {rest:,} more {noun} (see changes.csv)"]
 
 
@@ -137,13 +148,14 @@ def _derived_from(name: str, fields: dict[str, Any]) -> bool:
     return any(name == stem + suffix for stem in fields for suffix in _DERIVED_SUFFIXES)
 
 
-def _listed_changes(changes: list[RecordChange]) -> set[str]:
+def _listed_changes(tables: list[TableChanges]) -> set[str]:
     """Ids of the changed and renamed records a section lists (the first few per table)."""
-    listed: dict[tuple[str, str], list[str]] = {}
-    for change in changes:
-        if change.change in ("changed", "renamed"):
-            listed.setdefault((change.table, change.change), []).append(change.record_id)
-    return {record for ids in listed.values() for record in ids[:_MOST_RECORDS_LISTED]}
+    return {
+        change.record_id
+        for changes in tables
+        for of_kind in (changes.renamed, changes.changed)
+        for change in of_kind[:_MOST_RECORDS_LISTED]
+    }
 
 
 def _current_sources(claims: pd.DataFrame | None, records: set[str]) -> Sources:

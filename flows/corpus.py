@@ -8,16 +8,18 @@ articles, claims, n_sources), validation, diff and publish run on the whole corp
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jrr.flows.annotations import Annotations
-from jrr.flows.article_cache import ArticleCache, unit_key
-from jrr.flows.article_unit import ArticleUnit, Quote, process_unit
+from jrr.flows.article_cache import ArticleCache, key_of_files, unit_key
+from jrr.flows.article_unit import ArticleUnit, Quote, process_unit, unit_names
 from jrr.flows.build_snapshot import Snapshot, load_snapshot, mentions_of, save_snapshot
 from jrr.flows.evidence import Resolved
+from jrr.flows.file_digests import FileDigests
 from jrr.flows.incremental import incremental_build
 from jrr.flows.ingest import Article, Inputs, _metadata_without_text
 from jrr.flows.problems import Problem
@@ -51,11 +53,23 @@ def article_ids(root: Path) -> list[str]:
 
 def listing_digest(root: Path) -> str:
     """SHA-256 of the names of every file under raw/ (stray files change what a build reports)."""
-    digest = hashlib.sha256()
+    names: list[str] = []
     for folder in (ARTICLES_DIR, ANNOTATIONS_DIR):
-        for path in sorted((root / folder).rglob("*")):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-    return digest.hexdigest()
+        _list_names(os.path.join(root, folder), folder, names)
+    return hashlib.sha256("\0".join(sorted(names)).encode()).hexdigest()
+
+
+def _list_names(path: str, relative: str, names: list[str]) -> None:
+    """Add the name of everything under `path`, subfolders too (links are not followed)."""
+    try:
+        with os.scandir(path) as entries:
+            listed = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in entries]
+    except OSError:
+        return
+    for name, is_folder in listed:
+        names.append(f"{relative}/{name}")
+        if is_folder:
+            _list_names(os.path.join(path, name), f"{relative}/{name}", names)
 
 
 def load_unit(
@@ -76,11 +90,24 @@ def load_unit(
 
 
 def article_keys(root: Path, ids: Iterable[str], version: str) -> dict[str, str]:
-    """Every article's cache key, from its files as they are now."""
-    return {
-        article_id: unit_key(read_article_files(root, article_id), article_id, version)
-        for article_id in ids
-    }
+    """Every article's cache key, from its files as they are now.
+
+    A file whose stat shows it unchanged since it was last hashed is not read (file_digests).
+    """
+    digests = FileDigests(root)
+    keys = {}
+    for article_id in ids:
+        paths = list(unit_names(article_id))
+        known = [digests.known(path) for path in paths]
+        if all(digest is not None for digest in known):
+            keys[article_id] = key_of_files(article_id, version, known)  # type: ignore[arg-type]
+            continue
+        before = digests.stat_before_reading(paths)
+        raw = read_article_files(root, article_id)
+        digests.remember(raw, before)
+        keys[article_id] = unit_key(raw, article_id, version)
+    digests.save()
+    return keys
 
 
 def keys_digest(keys: dict[str, str]) -> str:

@@ -39,6 +39,40 @@ class RecordChange:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """Records of one table added or removed: their ids in order and, for evidence and
+    claims, the record each row concerns (column-wise: a first release lists every row)."""
+
+    ids: list[str] = field(default_factory=list)
+    abouts: list[tuple[str, str] | None] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TableChanges:
+    """One table's records added, removed, renamed and changed, each kind by id."""
+
+    table: str
+    added: Listed = field(default_factory=Listed)
+    removed: Listed = field(default_factory=Listed)
+    renamed: list[RecordChange] = field(default_factory=list)
+    changed: list[RecordChange] = field(default_factory=list)
+
+    def records(self) -> list[RecordChange]:
+        """Every change as one object, in the order added, removed, renamed, changed."""
+        listed = [
+            RecordChange(self.table, record_id, kind, about=about)
+            for kind, of_kind in (("added", self.added), ("removed", self.removed))
+            for record_id, about in zip(of_kind.ids, of_kind.abouts, strict=True)
+        ]
+        return listed + self.renamed + self.changed
+
+    def kinds(self) -> list[str]:
+        """The kinds of change this table has."""
+        present = [bool(self.added.ids), bool(self.removed.ids), self.renamed, self.changed]
+        return [kind for kind, has in zip(_KINDS, present, strict=True) if has]
+
+
+@dataclass(frozen=True)
 class SchemaChange:
     """A change of a table's structure and the bump it calls for."""
 
@@ -52,24 +86,58 @@ class SchemaChange:
 class Diff:
     """Every record and schema change between two versions."""
 
-    records: list[RecordChange]
+    tables: list[TableChanges]
     schema: list[SchemaChange]
     documents: list[str] = field(default_factory=list)  # e.g. "Coding rules (…) changed"
     # The new version's claims: which article stated each value (None before contract v2).
     claims: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
+    @classmethod
+    def from_records(
+        cls,
+        records: list[RecordChange],
+        schema: list[SchemaChange],
+        claims: pd.DataFrame | None = None,
+    ) -> Diff:
+        """A diff of the given record changes (grouped by table, in order of appearance)."""
+        tables: dict[str, TableChanges] = {}
+        for change in records:
+            changes = tables.setdefault(change.table, TableChanges(change.table))
+            if change.change in ("added", "removed"):
+                listed = changes.added if change.change == "added" else changes.removed
+                listed.ids.append(change.record_id)
+                listed.abouts.append(change.about)
+            else:
+                (changes.renamed if change.change == "renamed" else changes.changed).append(change)
+        return cls(list(tables.values()), schema, claims=claims)
+
+    @property
+    def records(self) -> list[RecordChange]:
+        """Every record change as one object (for small diffs: a first release has many)."""
+        return [change for table in self.tables for change in table.records()]
+
     @property
     def bump(self) -> str | None:
         """major, minor or patch by the release rules; None when nothing changed."""
         bumps = [change.bump for change in self.schema]
-        bumps += [_RECORD_BUMPS[change.change] for change in self.records]
+        bumps += [_RECORD_BUMPS[kind] for table in self.tables for kind in table.kinds()]
         bumps += ["patch" for _ in self.documents]
         return max(bumps, key=BUMPS.index) if bumps else None
 
     def changes_frame(self) -> pd.DataFrame:
         """The record changes as published in changes.csv: one row per changed field."""
-        rows = [row for change in self.records for row in _change_rows(change)]
-        return pd.DataFrame(rows, columns=CHANGES_COLUMNS, dtype=str)
+        parts = []
+        for table in self.tables:
+            for kind, listed in (("added", table.added), ("removed", table.removed)):
+                if listed.ids:
+                    columns = {"table": table.table, "record_id": listed.ids, "change": kind}
+                    parts.append(pd.DataFrame(columns, columns=CHANGES_COLUMNS, dtype=str))
+            rows = [row for change in table.renamed + table.changed for row in _change_rows(change)]
+            if rows:
+                parts.append(pd.DataFrame(rows, columns=CHANGES_COLUMNS, dtype=str))
+        if not parts:
+            return pd.DataFrame([], columns=CHANGES_COLUMNS, dtype=str)
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def _change_rows(change: RecordChange) -> list[tuple[str | None, ...]]:
@@ -84,6 +152,7 @@ def _change_rows(change: RecordChange) -> list[tuple[str | None, ...]]:
     return [(*head, change.change, change.previous_id, None, None, None), *rows]
 
 
+_KINDS = ["added", "removed", "renamed", "changed"]
 _RECORD_BUMPS = {"added": "minor", "removed": "major", "changed": "patch", "renamed": "major"}
 
 
@@ -110,13 +179,15 @@ def diff_versions(
     `renames` maps, per table, a new id to the old id it replaces (`renamed_from`).
     """
     schema_changes = _schema_changes(old_schemas, new_schemas)
-    records: list[RecordChange] = []
+    tables = []
     for table in _ordered_tables(old_schemas, new_schemas):
         key = TABLES[table].primary_key if table in TABLES else _first_field(old_schemas, table)
         old = _keyed(old_tables.get(table), key)
         new = _keyed(new_tables.get(table), key)
-        records += _table_changes(table, key, old, new, (renames or {}).get(table, {}))
-    return Diff(records, schema_changes, claims=new_tables.get("claims"))
+        changes = _table_changes(table, key, old, new, (renames or {}).get(table, {}))
+        if changes.kinds():
+            tables.append(changes)
+    return Diff(tables, schema_changes, claims=new_tables.get("claims"))
 
 
 def next_version(previous: str | None, bump: str) -> str:
@@ -193,7 +264,7 @@ def _keyed(frame: pd.DataFrame | None, key: str) -> pd.DataFrame:
 
 def _table_changes(
     table: str, key: str, old: pd.DataFrame, new: pd.DataFrame, renames: dict[str, str]
-) -> list[RecordChange]:
+) -> TableChanges:
     """One table's records added, removed, renamed and changed, in that order, each by id."""
     added, removed = new.index.difference(old.index), old.index.difference(new.index)
     renamed = {
@@ -204,21 +275,22 @@ def _table_changes(
     replaced = set(renamed.values())
     added_ids = sorted(record_id for record_id in added if record_id not in renamed)
     removed_ids = sorted(record_id for record_id in removed if record_id not in replaced)
-    records = [
-        RecordChange(table, record_id, "added", about=about)
-        for record_id, about in zip(added_ids, abouts(new, added_ids), strict=True)
-    ]
-    records += [
-        RecordChange(table, record_id, "removed", about=about)
-        for record_id, about in zip(removed_ids, abouts(old, removed_ids), strict=True)
-    ]
     renamed_pairs = sorted(renamed.items())
     old_rows = plain_rows(old, [old_id for _, old_id in renamed_pairs])
     new_rows = plain_rows(new, [new_id for new_id, _ in renamed_pairs])
-    for (record_id, old_id), before, after in zip(renamed_pairs, old_rows, new_rows, strict=True):
-        fields = _changed_fields(before, after, skip=key)
-        records.append(RecordChange(table, record_id, "renamed", fields, old_id))
-    return records + _changed_records(table, old, new)
+    renamed_records = [
+        RecordChange(table, record_id, "renamed", _changed_fields(before, after, skip=key), old_id)
+        for (record_id, old_id), before, after in zip(
+            renamed_pairs, old_rows, new_rows, strict=True
+        )
+    ]
+    return TableChanges(
+        table,
+        Listed(added_ids, abouts(new, added_ids)),
+        Listed(removed_ids, abouts(old, removed_ids)),
+        renamed_records,
+        _changed_records(table, old, new),
+    )
 
 
 def _changed_records(table: str, old: pd.DataFrame, new: pd.DataFrame) -> list[RecordChange]:

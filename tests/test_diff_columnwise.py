@@ -104,7 +104,7 @@ def reference_diff(
             if fields:
                 about = _about(new[record_id])
                 records.append(RecordChange(table, record_id, "changed", fields, about=about))
-    return Diff(records, diff._schema_changes(old_schemas, new_schemas))
+    return Diff.from_records(records, diff._schema_changes(old_schemas, new_schemas))
 
 
 def reference_changes_frame(records: list[RecordChange]) -> pd.DataFrame:

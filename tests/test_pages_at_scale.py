@@ -44,7 +44,7 @@ def test_a_changelog_section_lists_a_few_changed_records_then_counts_the_rest() 
             "current": True,
         }
     )
-    section = render_section("1.1.0", "2030-01-01", Diff(changes, [], claims=claims))
+    section = render_section("1.1.0", "2030-01-01", Diff.from_records(changes, [], claims))
     records = [line for line in section.splitlines() if line.startswith("- `meetings`")]
     assert len(records) == 13
     assert records[0] == (

@@ -1,0 +1,119 @@
+"""Each raw/ file's SHA-256, remembered with its stat, so an unchanged file is not read again.
+
+As git's index does: an entry holds the file's device, inode, size, modification and change
+times (in nanoseconds) and its digest, and is trusted only while `lstat` gives the same five
+for a regular file under plain folders (no symbolic link on the way). A write, a rename over
+it or a change of permissions changes the change time. An entry is recorded only for a file
+last changed more than RACY_SECONDS before it was hashed, so a file rewritten within the same
+clock tick is never taken for its former self. Kept in .jrr/cache/, written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import time
+import uuid
+from pathlib import Path
+
+from jrr.flows.raw_files import ANNOTATIONS_DIR, ARTICLES_DIR, RawFiles
+
+DIGESTS_PATH = Path(".jrr/cache/file-digests.pickle")
+RACY_SECONDS = 2.0
+Signature = tuple[int, int, int, int, int]
+_now = time.time  # the clock the racy window is measured on
+
+
+class FileDigests:
+    """The remembered digests of a project's raw/ files, and those seen in this run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.prefix = os.fspath(root) + os.sep
+        self.plain = _plain_folders(root)
+        self.entries = _load(root / DIGESTS_PATH) if self.plain else {}
+        self.seen: dict[str, tuple[Signature, bytes]] = {}
+
+    def known(self, path: str) -> bytes | None:
+        """The digest of `path` (relative to the root) if it is unchanged since it was hashed;
+        b"" if it is absent; None if it must be read."""
+        if not self.plain:
+            return None
+        try:
+            info = os.lstat(self.prefix + path)
+        except FileNotFoundError:
+            return b""
+        except OSError:
+            return None
+        entry = self.entries.get(path)
+        if entry is None or not stat.S_ISREG(info.st_mode) or _signature(info) != entry[0]:
+            return None
+        self.seen[path] = entry
+        return entry[1]
+
+    def remember(self, raw: RawFiles, before: dict[str, os.stat_result | None]) -> None:
+        """Record the digests of files just read whose stat did not move while they were, and
+        that were last changed long enough ago."""
+        now = _now()
+        for path, data in raw.data.items():
+            info = before.get(path)
+            if info is None or now - max(info.st_mtime, info.st_ctime) <= RACY_SECONDS:
+                continue
+            try:
+                after = os.lstat(self.root / path)
+            except OSError:
+                continue
+            if _signature(after) == _signature(info):
+                self.seen[path] = (_signature(info), hashlib.sha256(data).digest())
+
+    def stat_before_reading(self, paths: list[str]) -> dict[str, os.stat_result | None]:
+        """The lstat of each path, taken before it is read (None if there is none)."""
+        found: dict[str, os.stat_result | None] = {}
+        for path in paths:
+            try:
+                found[path] = os.lstat(self.root / path)
+            except OSError:
+                found[path] = None
+        return found
+
+    def save(self) -> None:
+        """Keep the entries of the files seen in this run (and only those)."""
+        if not self.plain or self.seen == self.entries:
+            return
+        path = self.root / DIGESTS_PATH
+        temporary = path.with_name(f".tmp-{uuid.uuid4().hex[:8]}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(pickle.dumps(self.seen, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, path)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
+
+def _signature(info: os.stat_result) -> Signature:
+    """What must stay the same for a file's bytes to be taken as unchanged."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _plain_folders(root: Path) -> bool:
+    """True if raw/ and its two folders are real folders, not symbolic links."""
+    for folder in ("raw", ARTICLES_DIR, ANNOTATIONS_DIR):
+        try:
+            if not stat.S_ISDIR(os.lstat(root / folder).st_mode):
+                return False
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+    return True
+
+
+def _load(path: Path) -> dict[str, tuple[Signature, bytes]]:
+    """The remembered entries, or none if the file is absent or damaged."""
+    try:
+        entries = pickle.loads(path.read_bytes())
+    except Exception:  # a damaged file of any kind means reading every file, never an error
+        return {}
+    return entries if isinstance(entries, dict) else {}
