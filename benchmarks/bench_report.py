@@ -33,7 +33,8 @@ def size_table(size: Any) -> str:
 
 def _top_level(run: Any) -> dict[str, float]:
     """Task and start-up seconds, without the steps probed inside a task."""
-    return {n: s for n, s in run.stages.items() if not n.startswith(("publish:", "  pages:"))}
+    inner = ("publish:", "  pages:", "build:")
+    return {n: s for n, s in run.stages.items() if not n.startswith(inner)}
 
 
 def _outside(run: Any) -> float:

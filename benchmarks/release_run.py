@@ -27,6 +27,7 @@ from typing import Any
 # article in the flow, steps of the build, and steps inside the publish task.
 PROBES = [
     ("jrr.flows.release", "article_keys", "articles: read and key"),
+    ("jrr.flows.release", "compute_articles", "articles"),
     ("jrr.flows.corpus", "load_snapshot", "build: load last build"),
     ("jrr.flows.corpus", "incremental_build", "build: rebuild what changed"),
     ("jrr.flows.corpus", "save_snapshot", "build: keep this build"),
@@ -70,14 +71,17 @@ def _timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _wrap_tasks() -> None:
-    """Time the function of every Prefect task defined in jrr.flows."""
+    """Time the function of every Prefect task defined in jrr.flows that runs in this process
+    (the per-article task may run in worker processes: the probe on compute_articles times it)."""
     from prefect import Task
 
     for name, module in list(sys.modules.items()):
         if not name.startswith("jrr.flows"):
             continue
         for attribute in vars(module).values():
-            if isinstance(attribute, Task) and not hasattr(attribute.fn, "__wrapped__"):
+            if not isinstance(attribute, Task) or attribute.name == "articles":
+                continue
+            if not hasattr(attribute.fn, "__wrapped__"):
                 attribute.fn = _timed(attribute.name, attribute.fn)
 
 

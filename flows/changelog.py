@@ -95,7 +95,7 @@ def _record_lines(tables: list[TableChanges], kind: str, sources: Sources) -> li
         elif kind in ("added", "removed"):
             shown = [f"`{record_id}`" for record_id in ids[: _MOST_RECORDS_LISTED + 1]]
             lines.append(
-                f"- `{table}` ({len(ids)}): {', '.join(_at_most(shown, 'records', len(ids)))}"
+                f"- `{table}` ({len(ids):,}): {', '.join(_at_most(shown, 'records', len(ids)))}"
             )
         else:
             lines += [_changed_line(c, sources) for c in of_kind[:_MOST_RECORDS_LISTED]]
@@ -112,7 +112,7 @@ def _supporting_line(table: str, abouts: list[tuple[str, str] | None], kind: str
     first = heapq.nsmallest(_MOST_RECORDS_LISTED + 1, counts.items())
     listed = _at_most([f"{t} `{r}` ({n})" for (t, r), n in first], "records", len(counts))
     noun = singular if len(abouts) == 1 else plural
-    return f"- `{table}`: {len(abouts)} {noun} {kind}, for " + ", ".join(listed)
+    return f"- `{table}`: {len(abouts):,} {noun} {kind}, for " + ", ".join(listed)
 
 
 def _at_most(items: list[str], noun: str, total: int | None = None) -> list[str]:

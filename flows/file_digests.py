@@ -32,7 +32,7 @@ class FileDigests:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.prefix = os.fspath(root) + os.sep
-        self.plain = _plain_folders(root)
+        self.plain = plain_folders(root)
         self.entries = _load(root / DIGESTS_PATH) if self.plain else {}
         self.seen: dict[str, tuple[Signature, bytes]] = {}
 
@@ -97,7 +97,7 @@ def _signature(info: os.stat_result) -> Signature:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-def _plain_folders(root: Path) -> bool:
+def plain_folders(root: Path) -> bool:
     """True if raw/ and its two folders are real folders, not symbolic links."""
     for folder in ("raw", ARTICLES_DIR, ANNOTATIONS_DIR):
         try:

@@ -22,6 +22,7 @@ from jrr.flows.annotations import Annotations
 from jrr.flows.article_cache import ArticleCache
 from jrr.flows.article_unit import ArticleUnit
 from jrr.flows.build_snapshot import RecordKey, Snapshot, mentions_of
+from jrr.flows.file_digests import plain_folders
 from jrr.flows.raw_files import ARTICLES_DIR, KINDS, read_article_files
 
 if TYPE_CHECKING:
@@ -84,11 +85,12 @@ def incremental_build(
 
 
 def _plain_listing(root: Path) -> bool:
-    """True if raw/ holds nothing but input files (anything else is a problem to report)."""
+    """True if raw/ and its folders are real folders holding nothing but input files
+    (anything else is a problem for the whole build to report)."""
+    if not plain_folders(root):
+        return False
     for folder, kinds in KINDS.items():
         path = root / folder
-        if path.is_symlink():
-            return False
         if not path.exists():
             continue
         with os.scandir(path) as entries:

@@ -9,6 +9,9 @@ and only the per-article tasks run on the task runner (threads, or a Dask cluste
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.futures import as_completed
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from jrr.flows import build_stamp, caching
 from jrr.flows.article_cache import ArticleCache
@@ -45,6 +50,8 @@ if TYPE_CHECKING:
 STAGE = {"cache_policy": NO_CACHE, "persist_result": False}
 CHUNKS = 16  # per-article tasks per release: progress in steps, a cluster kept busy, few runs
 MIN_CHUNK = 50
+# Below this many articles to compute, starting worker processes costs more than it saves.
+PROCESS_POOL_MIN_ARTICLES = 2_000
 
 
 @dataclass(frozen=True)
@@ -168,12 +175,37 @@ def _process_articles(root: Path, version: str) -> dict[str, str]:
         keys = article_keys(root, ids, version)
         missing = [article_id for article_id, key in keys.items() if not cache.has(key)]
         advance(len(ids) - len(missing))
-        size = max(MIN_CHUNK, -(-len(missing) // CHUNKS))
-        chunks = [missing[start : start + size] for start in range(0, len(missing), size)]
-        futures = [articles_task.submit(root, chunk, version) for chunk in chunks]
+        compute_articles(root, missing, version, advance)
+    return keys
+
+
+def compute_articles(
+    root: Path, missing: list[str], version: str, advance: Callable[[int], object]
+) -> None:
+    """Compute and cache the articles not cached yet, in chunks, as tasks."""
+    size = max(MIN_CHUNK, -(-len(missing) // CHUNKS))
+    chunks = [missing[start : start + size] for start in range(0, len(missing), size)]
+    with _article_runner(len(missing)) as submit:
+        futures = [submit(root, chunk, version) for chunk in chunks]
         for future in as_completed(futures):
             advance(future.result().articles)
-    return keys
+
+
+@contextmanager
+def _article_runner(articles: int) -> Iterator[Callable[..., Any]]:
+    """How article tasks are submitted: to the flow's task runner (a Dask cluster, or threads),
+    or, for many articles on a machine with several cores, to a pool of processes (parsing
+    holds the GIL, so threads share one core)."""
+    context = FlowRunContext.get()
+    local = context is not None and isinstance(context.task_runner, ThreadPoolTaskRunner)
+    workers = min(os.cpu_count() or 1, CHUNKS)
+    if not local or workers < 2 or articles < PROCESS_POOL_MIN_ARTICLES:
+        yield articles_task.submit
+        return
+    with ProcessPoolTaskRunner(max_workers=workers) as runner:
+        yield lambda root, ids, version: runner.submit(
+            articles_task, {"root": root, "ids": ids, "version": version}
+        )
 
 
 def _corpus_digest(root: Path, version: str, keys: dict[str, str]) -> str:

@@ -1,7 +1,9 @@
-"""`jrr release --dask`: the per-article work on a real Dask cluster, the same bytes out."""
+"""`jrr release --dask`: the per-article work on a real Dask cluster, the same bytes out; and
+on local worker processes when there are many articles to compute."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import pytest
 from conftest import RELEASE_DATE
 from helpers import run_jrr, tree_digest
 
-from jrr.flows import caching
+from jrr.flows import caching, release
 
 
 def test_a_release_on_a_dask_cluster_is_byte_identical(
@@ -31,3 +33,26 @@ def test_a_release_on_a_dask_cluster_is_byte_identical(
     assert tree_digest(golden_project / "dataset") == tree_digest(golden_released / "dataset")
     cached = golden_project / ".jrr" / "cache" / "articles" / salt
     assert len(list(cached.rglob("*.pickle"))) == 3
+
+
+def test_a_release_on_worker_processes_is_byte_identical(
+    golden_released: Path, golden_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    entered: list[int | None] = []
+
+    class CountingRunner(ProcessPoolTaskRunner):  # type: ignore[misc]
+        def __enter__(self) -> CountingRunner:
+            entered.append(self._max_workers)
+            return super().__enter__()
+
+    monkeypatch.setattr(caching, "code_version", lambda: uuid.uuid4().hex)
+    monkeypatch.setattr(release, "PROCESS_POOL_MIN_ARTICLES", 1)  # three articles are many
+    monkeypatch.setattr(release, "ProcessPoolTaskRunner", CountingRunner)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    args = ["release", "--root", str(golden_project), "--date", RELEASE_DATE]
+    code, out, err = run_jrr(*args)
+    assert code == 0, err
+    assert entered == [2]
+    assert tree_digest(golden_project / "dataset") == tree_digest(golden_released / "dataset")

@@ -31,6 +31,14 @@ SUMMIT_META = "raw/articles/example-2019-01-22-summit.yaml"
 NOT_REGULAR = "not a regular file"
 
 
+@pytest.fixture(autouse=True)
+def _built_once_clean(request: pytest.FixtureRequest) -> None:
+    """A clean build of the project first, so each hostile edit meets a build to splice into
+    (incremental): it must still be reported exactly as a whole build reports it."""
+    if "project" in request.fixturenames:
+        build_dataset(request.getfixturevalue("project"))
+
+
 def problems_of(project: Path) -> list[str]:
     """Every problem the build reports, as `path:line: field: message` lines."""
     with pytest.raises(InputError) as error:

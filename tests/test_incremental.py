@@ -166,7 +166,7 @@ def test_a_problem_is_reported_by_the_whole_build_then_splicing_resumes(
 
 @pytest.mark.parametrize(
     "change",
-    ["a stray file", "a conflict across tables", "a damaged snapshot"],
+    ["a stray file", "raw/ made a link", "a conflict across tables", "a damaged snapshot"],
 )
 def test_what_splicing_cannot_be_sure_of_is_built_whole(
     change: str, project: Path, spied: list[bool]
@@ -174,6 +174,9 @@ def test_what_splicing_cannot_be_sure_of_is_built_whole(
     build_dataset(project)
     if change == "a stray file":
         (project / "raw/articles/notes.md").write_text("notes\n")
+    elif change == "raw/ made a link":
+        (project / "raw").rename(project / "raw-elsewhere")
+        (project / "raw").symlink_to(project / "raw-elsewhere")
     elif change == "a conflict across tables":  # a second record with an id already in use
         replace(
             project,
