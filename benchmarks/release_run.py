@@ -46,20 +46,30 @@ _LOCK = threading.Lock()
 
 
 def _timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
-    """`function`, adding its run time to SECONDS[label].
+    """`function`, adding its run time to SECONDS[label]."""
+    return _Timed(label, function)
+
+
+class _Timed:
+    """A function that adds its run time to SECONDS[label].
 
     Calls that overlap (the per-article tasks run in parallel) count once: the seconds of a
-    label are the wall-clock time during which at least one of its calls was running.
+    label are the wall-clock time during which at least one of its calls was running. Pickled
+    (to a worker process, along with a flow that names it), it is the function itself.
     """
 
-    @functools.wraps(function)
-    def run(*args: Any, **kwargs: Any) -> Any:
+    def __init__(self, label: str, function: Callable[..., Any]) -> None:
+        self.label = label
+        functools.update_wrapper(self, function)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        label = self.label
         with _LOCK:
             RUNNING[label] += 1
             if RUNNING[label] == 1:
                 SINCE[label] = time.perf_counter()
         try:
-            return function(*args, **kwargs)
+            return self.__wrapped__(*args, **kwargs)
         finally:
             with _LOCK:
                 RUNNING[label] -= 1
@@ -67,7 +77,13 @@ def _timed(label: str, function: Callable[..., Any]) -> Callable[..., Any]:
                 if RUNNING[label] == 0:
                     SECONDS[label] += time.perf_counter() - SINCE[label]
 
-    return run
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        return _unwrapped, (self.__wrapped__,)
+
+
+def _unwrapped(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The function a pickled timer stood for."""
+    return function
 
 
 def _wrap_tasks() -> None:
