@@ -198,7 +198,7 @@ def _article_runner(articles: int) -> Iterator[Callable[..., Any]]:
     holds the GIL, so threads share one core)."""
     context = FlowRunContext.get()
     local = context is not None and isinstance(context.task_runner, ThreadPoolTaskRunner)
-    workers = min(os.cpu_count() or 1, CHUNKS)
+    workers = min(available_cores(), CHUNKS)
     if not local or workers < 2 or articles < PROCESS_POOL_MIN_ARTICLES:
         yield articles_task.submit
         return
@@ -206,6 +206,14 @@ def _article_runner(articles: int) -> Iterator[Callable[..., Any]]:
         yield lambda root, ids, version: runner.submit(
             articles_task, {"root": root, "ids": ids, "version": version}
         )
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container's share, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _corpus_digest(root: Path, version: str, keys: dict[str, str]) -> str:

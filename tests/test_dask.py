@@ -3,7 +3,6 @@ on local worker processes when there are many articles to compute."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
@@ -50,7 +49,7 @@ def test_a_release_on_worker_processes_is_byte_identical(
     monkeypatch.setattr(caching, "code_version", lambda: uuid.uuid4().hex)
     monkeypatch.setattr(release, "PROCESS_POOL_MIN_ARTICLES", 1)  # three articles are many
     monkeypatch.setattr(release, "ProcessPoolTaskRunner", CountingRunner)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(release, "available_cores", lambda: 2)
     args = ["release", "--root", str(golden_project), "--date", RELEASE_DATE]
     code, out, err = run_jrr(*args)
     assert code == 0, err
