@@ -78,11 +78,3 @@ def save_snapshot(root: Path, snapshot: Snapshot) -> None:
     for other in path.parent.iterdir():
         if other != path:
             other.unlink(missing_ok=True)
-
-
-def forget_snapshot(root: Path) -> None:
-    """Remove every snapshot (the next build is a whole one)."""
-    folder = root / SNAPSHOT_DIR
-    if folder.is_dir():
-        for path in folder.iterdir():
-            path.unlink(missing_ok=True)

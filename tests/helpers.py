@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import shutil
 from pathlib import Path
 
 from jrr.flows.cli import main
@@ -25,3 +26,21 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+GOLDEN_DIR = Path(__file__).resolve().parent / "fixtures" / "golden"
+
+
+def article_files(article_id: str) -> list[str]:
+    """The three files that add one article to raw/."""
+    return [
+        f"raw/articles/{article_id}.txt",
+        f"raw/articles/{article_id}.yaml",
+        f"raw/annotations/{article_id}.yaml",
+    ]
+
+
+def add_golden_article(project: Path, article_id: str) -> None:
+    """Copy one golden article, its metadata and its annotation into the project."""
+    for name in article_files(article_id):
+        shutil.copy(GOLDEN_DIR / name, project / name)

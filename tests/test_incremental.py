@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import GOLDEN
+from helpers import add_golden_article, article_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_article_cache import assert_same
@@ -39,25 +40,10 @@ def replace(project: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def files_of(article_id: str) -> list[str]:
-    """The three files of one article."""
-    return [
-        f"raw/articles/{article_id}.txt",
-        f"raw/articles/{article_id}.yaml",
-        f"raw/annotations/{article_id}.yaml",
-    ]
-
-
 def remove_article(project: Path, article_id: str) -> None:
     """Delete an article's three files."""
-    for name in files_of(article_id):
+    for name in article_files(article_id):
         (project / name).unlink()
-
-
-def add_article(project: Path, article_id: str) -> None:
-    """Copy a golden article's three files back into the project."""
-    for name in files_of(article_id):
-        shutil.copy(GOLDEN / name, project / name)
 
 
 EDITS: dict[str, Callable[[Path], None]] = {
@@ -134,7 +120,7 @@ def test_an_edit_rebuilds_only_what_it_touches(edit: str, project: Path, spied: 
 def test_an_added_article_is_spliced_in(project: Path, spied: list[bool]) -> None:
     remove_article(project, OSAKA)
     build_dataset(project)
-    add_article(project, OSAKA)
+    add_golden_article(project, OSAKA)
     assert_equals_a_whole_build(project)
     assert spied == [True]
 
@@ -216,10 +202,10 @@ def toggle(article_id: str) -> Callable[[Path], None]:
     """Remove an article if it is there, else add it back."""
 
     def apply(project: Path) -> None:
-        if (project / files_of(article_id)[0]).exists():
+        if (project / article_files(article_id)[0]).exists():
             remove_article(project, article_id)
         else:
-            add_article(project, article_id)
+            add_golden_article(project, article_id)
 
     return apply
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import GOLDEN
-from helpers import run_jrr, tree_digest
+from helpers import add_golden_article, article_files, run_jrr, tree_digest
 
 from jrr.flows.pipeline import build_dataset
 from jrr.flows.problems import InputError
@@ -23,21 +23,6 @@ from jrr.schemas.io import read_csv
 FOLLOWUP = "example-2019-02-01-followup"
 OSAKA = "example-2019-07-01-osaka"
 CHANGES_HEADER = "table,record_id,change,previous_id,field,old_value,new_value"
-
-
-def _article_files(article_id: str) -> list[str]:
-    """The three files that add one article to raw/."""
-    return [
-        f"raw/articles/{article_id}.txt",
-        f"raw/articles/{article_id}.yaml",
-        f"raw/annotations/{article_id}.yaml",
-    ]
-
-
-def _add_article(project: Path, article_id: str) -> None:
-    """Copy one golden article, its metadata and its annotation into the project."""
-    for name in _article_files(article_id):
-        shutil.copy(GOLDEN / name, project / name)
 
 
 def _release(project: Path, date: str) -> str:
@@ -56,11 +41,11 @@ def _replace(path: Path, old: str, new: str) -> None:
 
 def test_a_story_in_three_articles(golden_project: Path) -> None:
     project = golden_project
-    for name in [*_article_files(FOLLOWUP), *_article_files(OSAKA)]:
+    for name in [*article_files(FOLLOWUP), *article_files(OSAKA)]:
         (project / name).unlink()
     assert _release(project, "2026-01-01").startswith("published v1.0.0")
 
-    _add_article(project, FOLLOWUP)
+    add_golden_article(project, FOLLOWUP)
     section = _release(project, "2026-02-01")
     assert section.startswith("published v1.1.0")
     assert (
@@ -68,7 +53,7 @@ def test_a_story_in_three_articles(golden_project: Path) -> None:
         f'(per `{FOLLOWUP}`); `n_sources` 1 → 2; `last_reported` "2019-01-22" → "2019-02-01"\n'
     ) in section
 
-    _add_article(project, OSAKA)
+    add_golden_article(project, OSAKA)
     assert _release(project, "2026-03-01") == (
         "published v1.2.0 in dataset/v1.2.0\n\n"
         "## [1.2.0] - 2026-03-01\n\n### Added\n\n"
@@ -113,7 +98,7 @@ def test_claims_keep_every_statement_and_mark_the_published_one() -> None:
 
 def test_inferred_values_round_trip_to_inferred_and_reasons(tmp_path: Path) -> None:
     shutil.copytree(GOLDEN / "raw", tmp_path / "raw")
-    for name in _article_files(OSAKA):
+    for name in article_files(OSAKA):
         (tmp_path / name).unlink()  # the follow-up's inferred date is then the latest claim
     tables = build_dataset(tmp_path).tables
 
@@ -132,7 +117,7 @@ def test_inferred_values_round_trip_to_inferred_and_reasons(tmp_path: Path) -> N
 def test_articles_of_the_same_date_that_disagree_stop_the_release(
     released_project: Path,
 ) -> None:
-    _add_article(released_project, OSAKA)
+    add_golden_article(released_project, OSAKA)
     _replace(released_project / f"raw/articles/{OSAKA}.yaml", "2019-07-01", "2019-02-01")
     before = tree_digest(released_project / "dataset")
 
