@@ -16,6 +16,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jrr.flows.files import number_text
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -55,7 +57,7 @@ def _cells(column: pd.Series) -> pa.Array | None:
         values = pa.array(column.to_numpy(), type=pa.bool_())
         return pc.if_else(values, pa.scalar("true", _STR), pa.scalar("false", _STR))
     if kind == "f":
-        texts = [None if value != value else _number_text(value) for value in column.tolist()]
+        texts = [None if value != value else number_text(value) for value in column.tolist()]
         return pa.array(texts, type=_STR)
     if kind in ("i", "u"):
         return pa.array(column.to_numpy()).cast(_STR)
@@ -96,8 +98,3 @@ def _quoted(text: str) -> str:
     if any(character in text for character in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'
     return text
-
-
-def _number_text(value: float) -> str:
-    """A number as text: whole numbers without `.0`, others in their shortest exact form."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))

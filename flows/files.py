@@ -62,13 +62,13 @@ def write_csv_with_pandas(frame: pd.DataFrame, path: Path) -> None:
     cells = frame.copy()
     for name in cells.columns:
         if pd.api.types.is_float_dtype(cells[name]):
-            cells[name] = cells[name].map(_number_text, na_action="ignore")
+            cells[name] = cells[name].map(number_text, na_action="ignore")
         elif pd.api.types.is_bool_dtype(cells[name]):
             cells[name] = cells[name].map({True: "true", False: "false"})
     cells.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
 
 
-def _number_text(value: float) -> str:
+def number_text(value: float) -> str:
     """A number as text: whole numbers without `.0`, others in their shortest exact form."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 

@@ -8,8 +8,6 @@ new ones merged in published order, and every table is validated again, across t
 from __future__ import annotations
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from jrr.flows.article_unit import ArticleUnit
 from jrr.flows.build import Built, build_tables
@@ -19,6 +17,7 @@ from jrr.flows.incremental import only_affected
 from jrr.flows.pipeline import Dataset
 from jrr.flows.table_order import merged_order
 from jrr.schemas import TABLES
+from jrr.schemas.cross_table import isin
 from jrr.schemas.validation import check_cross_table, validate_frame
 
 _ABOUT_RECORDS = ("evidence", "claims")  # tables whose rows concern a record of another table
@@ -74,24 +73,13 @@ def _in_affected(table: str, frame: pd.DataFrame, affected: set[RecordKey]) -> p
     """Per row: is it a row, claim or evidence of an affected record?"""
     if table not in _ABOUT_RECORDS:
         ids = [record_id for name, record_id in affected if name == table]
-        return _isin(frame[TABLES[table].primary_key], ids)
+        return isin(frame[TABLES[table].primary_key], pd.Series(ids, dtype=object))
     mask = pd.Series(False, index=frame.index)
     for name in {name for name, _ in affected}:
         ids = [record_id for about, record_id in affected if about == name]
-        mask |= (frame["record_table"] == name).fillna(False).astype(bool) & _isin(
-            frame["record_id"], ids
-        )
+        in_table = (frame["record_table"] == name).fillna(False).astype(bool)
+        mask |= in_table & isin(frame["record_id"], pd.Series(ids, dtype=object))
     return mask
-
-
-def _isin(values: pd.Series, allowed: list[str]) -> pd.Series:
-    """Per value: is it one of `allowed`? (Arrow's hash lookup; nulls are not.)"""
-    try:
-        array = pa.array(values, from_pandas=True)
-        found = pc.is_in(array, value_set=pa.array(allowed, type=pa.string()).cast(array.type))
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return values.isin(allowed).fillna(False).astype(bool)  # e.g. no value at all
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
 def _rows_of(table: str, frame: pd.DataFrame, affected: set[RecordKey]) -> pd.DataFrame:

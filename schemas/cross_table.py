@@ -26,7 +26,7 @@ def check_foreign_keys(
         for key in keys:
             known = frames[key.reference_table][key.reference_column].dropna()
             values = frames[table][key.column]
-            broken = values[values.notna() & ~_isin(values, known)]
+            broken = values[values.notna() & ~isin(values, known)]
             for row, value in broken.items():
                 message = f"{value!r} is not a {key.reference_column} in {key.reference_table}"
                 violations.append(Violation(table, int(row), key.column, message))
@@ -42,7 +42,7 @@ def check_evidence(
     for table in codes.RECORD_TABLES:
         key = TABLES[table].primary_key
         ids = frames[table][key]
-        for row in ids.index[~_isin(ids, _ids_of(evidence, table))]:
+        for row in ids.index[~isin(ids, _ids_of(evidence, table))]:
             message = "has no evidence row: quote the article that supports it"
             violations.append(Violation(table, int(row), key, message))
     orphans = ~_record_exists(evidence, frames, codes.RECORD_TABLES)
@@ -110,11 +110,11 @@ def _record_exists(
     for table in tables:
         in_table = _flag(frame["record_table"] == table)
         ids = frames[table][TABLES[table].primary_key]
-        exists |= in_table & _isin(frame["record_id"], ids)
+        exists |= in_table & isin(frame["record_id"], ids)
     return exists
 
 
-def _isin(values: pd.Series, allowed: pd.Series) -> pd.Series:
+def isin(values: pd.Series, allowed: pd.Series) -> pd.Series:
     """`values.isin(allowed)` as plain booleans, with Arrow's hash lookup where it can run
     (pandas 3 tests Arrow-backed text one value at a time in Python)."""
     try:
