@@ -4,23 +4,30 @@ It holds the validated tables and renames, each article's cache key (see article
 the records each article mentions: its own metadata, the records it states, the records its
 refs restate, the records its quotes back, and the treaty each of its events is listed under.
 One pickle per code version under .jrr/cache/build/, written atomically; others are removed.
+
+Each snapshot has a build id. After a release publishes a build, the build's id is recorded with
+the release's releases.json entry (PUBLISHED_PATH): the next incremental build, spliced into
+that snapshot, then knows the latest release's tables without reading them back.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jrr.flows.article_unit import ArticleUnit
+from jrr.flows.files import json_bytes, write_atomic
 
 if TYPE_CHECKING:
     import pandas as pd
 
 SNAPSHOT_DIR = Path(".jrr/cache/build")
+PUBLISHED_PATH = Path(".jrr/cache/published-build.json")
 RecordKey = tuple[str, str]  # (table, record id); an article's own metadata is ("articles", id)
 
 
@@ -33,6 +40,7 @@ class Snapshot:
     mentions: dict[str, tuple[RecordKey, ...]]
     tables: dict[str, pd.DataFrame]
     renames: dict[str, dict[str, str]]
+    build_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 def mentions_of(unit: ArticleUnit) -> tuple[RecordKey, ...]:
@@ -63,8 +71,8 @@ def load_snapshot(root: Path, version: str) -> Snapshot | None:
     return snapshot
 
 
-def save_snapshot(root: Path, snapshot: Snapshot) -> None:
-    """Store `snapshot` in place of any other; a cache that cannot be written is skipped."""
+def save_snapshot(root: Path, snapshot: Snapshot) -> bool:
+    """Store `snapshot` in place of any other; False if it could not be written (skipped)."""
     path = snapshot_path(root, snapshot.version)
     temporary = path.with_name(f".tmp-{uuid.uuid4().hex[:8]}")
     try:
@@ -74,7 +82,35 @@ def save_snapshot(root: Path, snapshot: Snapshot) -> None:
         os.replace(temporary, path)
     except OSError:
         temporary.unlink(missing_ok=True)
-        return
+        return False
     for other in path.parent.iterdir():
         if other != path:
             other.unlink(missing_ok=True)
+    return True
+
+
+def record_published(root: Path, build_id: str, release: dict[str, Any]) -> None:
+    """Remember that the release with releases.json entry `release` holds build `build_id`."""
+    record = {"build": build_id, "release": _identity(release)}
+    try:
+        (root / PUBLISHED_PATH).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(root / PUBLISHED_PATH, json_bytes(record))
+    except OSError:
+        pass  # the next release reads the latest release back to diff against it
+
+
+def published_build(root: Path, release: dict[str, Any]) -> str | None:
+    """The id of the build the release with releases.json entry `release` holds, if recorded."""
+    try:
+        record = json.loads((root / PUBLISHED_PATH).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("release") != _identity(release):
+        return None
+    build = record.get("build")
+    return build if isinstance(build, str) else None
+
+
+def _identity(release: dict[str, Any]) -> dict[str, Any]:
+    """What identifies a release's content: its version and every file's checksum."""
+    return {"version": release.get("version"), "files": release.get("files")}

@@ -7,6 +7,7 @@ articles, claims, n_sources), validation, diff and publish run on the whole corp
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from jrr.flows.annotations import Annotations
 from jrr.flows.article_cache import ArticleCache, key_of_files, unit_key
 from jrr.flows.article_unit import ArticleUnit, Quote, process_unit, unit_names
 from jrr.flows.build_snapshot import Snapshot, load_snapshot, mentions_of, save_snapshot
+from jrr.flows.collector import collector_paused
 from jrr.flows.evidence import Resolved
 from jrr.flows.file_digests import FileDigests
 from jrr.flows.incremental import incremental_build
@@ -139,6 +141,14 @@ def consolidate(
     (incremental); otherwise, or when that cannot be sure, the whole corpus is. `keys` are
     the articles' cache keys if the caller has them.
     """
+    with collector_paused():
+        return _consolidate(root, cache, quiet, keys)
+
+
+def _consolidate(
+    root: Path, cache: ArticleCache, quiet: bool, keys: dict[str, str] | None
+) -> Dataset:
+    """Incremental when the last build allows it, else whole."""
     snapshot = load_snapshot(root, cache.version)
     if snapshot is not None:
         keys = keys if keys is not None else article_keys(root, article_ids(root), cache.version)
@@ -146,12 +156,18 @@ def consolidate(
         if rebuilt is not None:
             cache.prune(set(keys.values()))
             dataset = rebuilt.dataset
-            save_snapshot(
-                root,
-                Snapshot(cache.version, keys, rebuilt.mentions, dataset.tables, dataset.renames),
+            snapshot = Snapshot(
+                cache.version, keys, rebuilt.mentions, dataset.tables, dataset.renames
             )
-            return dataset
+            return _kept(root, dataset, snapshot)
     return _consolidate_whole(root, cache, quiet)
+
+
+def _kept(root: Path, dataset: Dataset, snapshot: Snapshot) -> Dataset:
+    """Keep `snapshot` of `dataset`'s build; the dataset, named by the snapshot if it was kept."""
+    if not save_snapshot(root, snapshot):
+        return dataset
+    return dataclasses.replace(dataset, build_id=snapshot.build_id)
 
 
 def _consolidate_whole(root: Path, cache: ArticleCache, quiet: bool) -> Dataset:
@@ -170,8 +186,7 @@ def _consolidate_whole(root: Path, cache: ArticleCache, quiet: bool) -> Dataset:
     mentions = {article_id: mentions_of(unit) for article_id, unit in units.items()}
     dataset = build_from_units(root, units, file_problems)
     snapshot = Snapshot(cache.version, keys, mentions, dataset.tables, dataset.renames)
-    save_snapshot(root, snapshot)
-    return dataset
+    return _kept(root, dataset, snapshot)
 
 
 def _read_ids(raw: RawFiles) -> list[str]:

@@ -25,7 +25,7 @@ from jrr.flows.release_metadata import (
     render_bibtex,
 )
 from jrr.flows.timeline import WINDOW, render_timeline
-from jrr.schemas.io import parquet_path, read_datapackage, read_release, table_resources
+from jrr.schemas.io import ReleaseTables, parquet_path, read_datapackage, table_resources
 
 MAX_LISTED_VALUES = 12  # longer enums (country, language codes) are not spelled out
 MAX_LISTED_VERSIONS = 20  # newest versions in the table; every one is in releases.json
@@ -37,7 +37,7 @@ class LatestRelease:
 
     entry: dict[str, Any]
     releases: list[dict[str, Any]]
-    tables: dict[str, pd.DataFrame]
+    tables: ReleaseTables
     datapackage: dict[str, Any]
     dataset_dir: Path
 
@@ -58,11 +58,11 @@ class LatestRelease:
 
 
 def read_latest(dataset_dir: Path) -> LatestRelease:
-    """The latest release listed in releases.json, its tables validated against its schema."""
+    """The latest release listed in releases.json; each table is read and validated when used."""
     releases = releases_of(dataset_dir)
     folder = dataset_dir / f"v{releases[-1]['version']}"
     return LatestRelease(
-        releases[-1], releases, read_release(folder), read_datapackage(folder), dataset_dir
+        releases[-1], releases, ReleaseTables(folder), read_datapackage(folder), dataset_dir
     )
 
 
@@ -161,7 +161,7 @@ def _tables(release: LatestRelease) -> str:
         parquet = parquet_path(release.datapackage, name)
         files = f"[CSV]({folder}/{resource['path']}) · [Parquet]({folder}/{parquet})"
         what = _cell(resource.get("description", "")).removeprefix("One row per ").rstrip(".")
-        lines.append(f"| `{name}` | {len(release.tables[name])} | {what} | {files} |")
+        lines.append(f"| `{name}` | {release.tables.rows(name)} | {what} | {files} |")
     return "\n".join(lines)
 
 

@@ -16,11 +16,26 @@ from jrr.flows.validate import validate_built
 
 
 @dataclass(frozen=True)
+class Spliced:
+    """What an incremental build changed in the build it was spliced into (build_snapshot)."""
+
+    base_build: str  # the build id of the snapshot it was spliced into
+    affected: frozenset[tuple[str, str]]  # (table, record id) of every record rebuilt
+    before: dict[str, pd.DataFrame]  # per table, that build's rows about the affected records
+
+
+@dataclass(frozen=True)
 class Dataset:
-    """The validated tables of the dataset, and the renames its annotations state."""
+    """The validated tables of the dataset, and the renames its annotations state.
+
+    `build_id` names the snapshot kept of this build (None if none was kept); `spliced` says
+    what an incremental build changed, so that the diff can compare only those rows.
+    """
 
     tables: dict[str, pd.DataFrame]
     renames: dict[str, dict[str, str]] = field(default_factory=dict)
+    build_id: str | None = field(default=None, compare=False)
+    spliced: Spliced | None = field(default=None, compare=False, repr=False)
 
 
 def parse(inputs: Inputs) -> Annotations:

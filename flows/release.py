@@ -25,6 +25,8 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from jrr.flows import build_stamp, caching
 from jrr.flows.article_cache import ArticleCache
+from jrr.flows.build_snapshot import record_published
+from jrr.flows.collector import collector_paused
 from jrr.flows.corpus import (
     Processed,
     article_ids,
@@ -37,7 +39,7 @@ from jrr.flows.corpus import (
 from jrr.flows.held import held, hold, values_of_one_run
 from jrr.flows.problems import InputError
 from jrr.flows.progress import progress_bar
-from jrr.flows.publish import latest_version, publish, repair_derived
+from jrr.flows.publish import latest_version, publish, read_index, repair_derived
 
 if TYPE_CHECKING:
     from jrr.flows.pipeline import Dataset
@@ -122,7 +124,7 @@ def release_flow(
     from jrr.flows.pipeline import Dataset
     from jrr.flows.release_folder import ReleasePlan
 
-    with values_of_one_run():
+    with values_of_one_run(), collector_paused():
         try:
             dataset = build_task(root, version, hold(keys))
         except InputError as error:
@@ -141,7 +143,16 @@ def release_flow(
             return ReleaseOutcome(planned.version, base, section, None)
         published, notes = publish_task(dataset_dir, plan)
         build_stamp.record_release(dataset_dir, source_key)
+        _remember_build(root, held(dataset, Dataset).build_id, planned.version)
         return ReleaseOutcome(planned.version, base, section, published, [], notes)
+
+
+def _remember_build(root: Path, build_id: str | None, version: str) -> None:
+    """Record that release `version` holds the build kept as `build_id` (if one was kept)."""
+    if build_id is None:
+        return
+    entry = next(e for e in read_index(root / "dataset")["releases"] if e["version"] == version)
+    record_published(root, build_id, entry)
 
 
 def _up_to_date(dataset_dir: Path, dry_run: bool) -> ReleaseOutcome:

@@ -7,6 +7,8 @@ new ones merged in published order, and every table is validated again, across t
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 import pandas as pd
 
 from jrr.flows.article_unit import ArticleUnit
@@ -14,7 +16,7 @@ from jrr.flows.build import Built, build_tables
 from jrr.flows.build_snapshot import RecordKey, Snapshot
 from jrr.flows.corpus import resolved_quotes
 from jrr.flows.incremental import only_affected
-from jrr.flows.pipeline import Dataset
+from jrr.flows.pipeline import Dataset, Spliced
 from jrr.flows.table_order import merged_order
 from jrr.schemas import TABLES
 from jrr.schemas.cross_table import isin
@@ -31,7 +33,7 @@ def rebuild_records(
     built = _build_affected(units, affected)
     if built is None:
         return None
-    tables = {}
+    tables, before = {}, {}
     for name, spec in TABLES.items():
         new, violations = validate_frame(
             name, spec.schema, _rows_of(name, built.tables[name], affected)
@@ -39,13 +41,17 @@ def rebuild_records(
         if violations:
             return None
         old = snapshot.tables[name]
-        spliced = _splice(name, old[~_in_affected(name, old, affected)], new)
+        rebuilt = in_affected(name, old, affected).to_numpy()
+        spliced = _splice(name, old[~rebuilt], new)
         if spliced is None:
             return None
-        tables[name] = spliced
+        tables[name], before[name] = spliced, old[rebuilt]
     if not _valid_as_a_whole(tables, units):
         return None
-    return Dataset(tables, _renames(snapshot.renames, built.renames, affected))
+    renames = _renames(snapshot.renames, built.renames, affected)
+    base_build = getattr(snapshot, "build_id", None)  # None: a snapshot kept before build ids
+    spliced = None if base_build is None else Spliced(base_build, frozenset(affected), before)
+    return Dataset(tables, renames, spliced=spliced)
 
 
 def _build_affected(units: dict[str, ArticleUnit], affected: set[RecordKey]) -> Built | None:
@@ -69,7 +75,7 @@ def _build_affected(units: dict[str, ArticleUnit], affected: set[RecordKey]) -> 
     return None if built.problems else built
 
 
-def _in_affected(table: str, frame: pd.DataFrame, affected: set[RecordKey]) -> pd.Series:
+def in_affected(table: str, frame: pd.DataFrame, affected: Set[RecordKey]) -> pd.Series:
     """Per row: is it a row, claim or evidence of an affected record?"""
     if table not in _ABOUT_RECORDS:
         ids = [record_id for name, record_id in affected if name == table]
@@ -85,7 +91,7 @@ def _in_affected(table: str, frame: pd.DataFrame, affected: set[RecordKey]) -> p
 def _rows_of(table: str, frame: pd.DataFrame, affected: set[RecordKey]) -> pd.DataFrame:
     """The rows of a rebuilt table that concern affected records (others were built only to
     rebuild them)."""
-    return frame[_in_affected(table, frame, affected).to_numpy()].reset_index(drop=True)
+    return frame[in_affected(table, frame, affected).to_numpy()].reset_index(drop=True)
 
 
 def _splice(table: str, kept: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame | None:

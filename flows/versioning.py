@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from jrr.flows.build_snapshot import published_build
 from jrr.flows.changelog import render_section
 from jrr.flows.diff import Diff, diff_versions, next_version
-from jrr.flows.pipeline import Dataset
+from jrr.flows.pipeline import Dataset, Spliced
 from jrr.flows.publish import PublishError, check_latest_intact, read_index
 from jrr.flows.release_folder import ReleasePlan, read_codebook, write_release_folder
+from jrr.flows.splice import in_affected
 from jrr.schemas.datapackage import current_table_schemas
 from jrr.schemas.io import read_csv, read_datapackage, read_release, table_schemas
 
@@ -25,6 +28,9 @@ def diff_against_latest(dataset_dir: Path, dataset: Dataset) -> tuple[str | None
     folder = dataset_dir / f"v{latest}"
     try:
         old_schemas = table_schemas(read_datapackage(folder))
+        spliced = _spliced_into_latest(dataset_dir.parent, releases[-1], dataset)
+        if spliced is not None and old_schemas == new_schemas:
+            return latest, diff_spliced(spliced, dataset, new_schemas)
         old_tables = read_release(folder)
     except Exception as error:  # any unreadable or invalid file: pyarrow, pandera, json, OS
         raise PublishError(
@@ -34,6 +40,27 @@ def diff_against_latest(dataset_dir: Path, dataset: Dataset) -> tuple[str | None
     return latest, diff_versions(
         old_tables, old_schemas, dataset.tables, new_schemas, dataset.renames
     )
+
+
+def diff_spliced(spliced: Spliced, dataset: Dataset, schemas: dict[str, dict[str, Any]]) -> Diff:
+    """The diff from the build `dataset` was spliced into, comparing only the rebuilt rows.
+
+    Every other row was kept as it was, so it cannot differ.
+    """
+    after = {
+        name: frame[in_affected(name, frame, spliced.affected).to_numpy()]
+        for name, frame in dataset.tables.items()
+    }
+    diff = diff_versions(spliced.before, schemas, after, schemas, dataset.renames)
+    return replace(diff, claims=dataset.tables.get("claims"))
+
+
+def _spliced_into_latest(root: Path, latest: dict[str, Any], dataset: Dataset) -> Spliced | None:
+    """What `dataset` changed in the build the latest release holds, if it was spliced into it."""
+    spliced = dataset.spliced
+    if spliced is None or published_build(root, latest) != spliced.base_build:
+        return None
+    return spliced
 
 
 def plan_release(

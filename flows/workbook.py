@@ -20,7 +20,9 @@ import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import IO
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -72,8 +74,7 @@ def write_workbook(
             entry = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             with archive.open(entry, "w") as file:
-                for chunk in [chunks] if isinstance(chunks, str) else chunks:
-                    file.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+                _write_overlapped(file, [chunks] if isinstance(chunks, str) else chunks)
 
         put("[Content_Types].xml", _content_types(len(sheets)))
         put("_rels/.rels", _package_rels())
@@ -83,6 +84,19 @@ def write_workbook(
         put("xl/styles.xml", _styles())
         for number, (_, frame) in enumerate(sheets, 1):
             put(f"xl/worksheets/sheet{number}.xml", _sheet(frame))
+
+
+def _write_overlapped(file: IO[bytes], chunks: Iterable[str | memoryview]) -> None:
+    """Write each chunk on a helper thread while the next is made (deflate releases the GIL)."""
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        pending: Future[int] | None = None
+        for chunk in chunks:
+            data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(file.write, data)
+        if pending is not None:
+            pending.result()
 
 
 def _sheet(frame: pd.DataFrame) -> Iterator[str | memoryview]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
 import pyarrow
 import pyarrow.csv
+import pyarrow.parquet
 
 from jrr.schemas.datapackage import pandera_schema
 from jrr.schemas.package_json import (  # noqa: F401  (re-exported: where readers look for them)
@@ -54,3 +56,35 @@ def read_release(folder: Path, fmt: str = "parquet") -> dict[str, pd.DataFrame]:
     """Every table of a published release folder."""
     names = table_schemas(read_datapackage(folder))
     return {name: read_table(folder, name, fmt) for name in names}
+
+
+class ReleaseTables(Mapping[str, pd.DataFrame]):
+    """A published release folder's tables, each read (and validated) when first asked for.
+
+    Pages that show a few tables and every table's row count read only those few: the row
+    counts come from the Parquet files' footers.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._names = list(table_schemas(read_datapackage(folder)))
+        self._read: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._read:
+            self._read[name] = read_table(self.folder, name)
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def rows(self, name: str) -> int:
+        """How many rows table `name` has, from its Parquet file's footer."""
+        if name in self._read:
+            return len(self._read[name])
+        return int(pyarrow.parquet.ParquetFile(self.folder / f"{name}.parquet").metadata.num_rows)

@@ -87,6 +87,12 @@ EDITS: dict[str, Callable[[Path], None]] = {
 }
 
 
+def edits_in_a_row() -> list[str]:
+    """Every edit, in an order in which each can follow the others (the removal last)."""
+    removal = "an article removed"
+    return [*(name for name in EDITS if name != removal), removal]
+
+
 @pytest.fixture
 def spied(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Whether each build since took the incremental path (True) or built as a whole."""
@@ -127,8 +133,7 @@ def test_an_added_article_is_spliced_in(project: Path, spied: list[bool]) -> Non
 
 def test_edits_in_a_row_keep_equal_to_a_whole_build(project: Path, spied: list[bool]) -> None:
     build_dataset(project)
-    removal = "an article removed"
-    for name in [*(name for name in EDITS if name != removal), removal]:  # removal last
+    for name in edits_in_a_row():
         EDITS[name](project)
         assert_equals_a_whole_build(project)
     assert spied == [True] * len(EDITS)
