@@ -2,7 +2,11 @@
 
 The records are rebuilt by the very stages of a whole build (build_tables, validate_frame)
 from every article that mentions them; their old rows, claims and evidence are dropped, the
-new ones merged in published order, and every table is validated again, across tables too.
+new ones merged in published order. Each table is then checked as a whole: its kept rows passed
+their model before and its new rows have just passed it, so what a row check would find is
+known, and what is left is checked (unique ids across kept and new rows; any check that is not
+known to look at one row at a time means validating the whole table). Last come the rules
+across tables, over every table.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Set
 
 import pandas as pd
+import pandera.pandas as pa
 
 from jrr.flows.article_unit import ArticleUnit
 from jrr.flows.build import Built, build_tables
@@ -23,6 +28,24 @@ from jrr.schemas.cross_table import isin
 from jrr.schemas.validation import check_cross_table, validate_frame
 
 _ABOUT_RECORDS = ("evidence", "claims")  # tables whose rows concern a record of another table
+# The models' checks that look at one row at a time: pandera's column checks in use and each
+# model's row rules. A spliced table whose model has any other check is validated whole.
+PER_ROW_CHECKS = frozenset(
+    {
+        "greater_than_or_equal_to",
+        "less_than_or_equal_to",
+        "isin",
+        "str_length",
+        "str_matches",
+        "date_end_not_before_start",
+        "signed_date_end_not_before_start",
+        "in_force_date_end_not_before_start",
+        "as_of_end_not_before_start",
+        "period_end_not_before_start",
+        "quote_length_matches_offsets",
+        "reason_given_exactly_when_inferred",
+    }
+)
 
 
 def rebuild_records(
@@ -42,11 +65,12 @@ def rebuild_records(
             return None
         old = snapshot.tables[name]
         rebuilt = in_affected(name, old, affected).to_numpy()
-        spliced = _splice(name, old[~rebuilt], new)
-        if spliced is None:
+        kept = old[~rebuilt]
+        spliced = _splice(name, kept, new)
+        if spliced is None or not _valid_spliced(name, spec.schema, kept, new, spliced):
             return None
         tables[name], before[name] = spliced, old[rebuilt]
-    if not _valid_as_a_whole(tables, units):
+    if not _valid_across_tables(tables, units):
         return None
     renames = _renames(snapshot.renames, built.renames, affected)
     base_build = getattr(snapshot, "build_id", None)  # None: a snapshot kept before build ids
@@ -104,12 +128,40 @@ def _splice(table: str, kept: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame |
     return combined.take(order).reset_index(drop=True)
 
 
-def _valid_as_a_whole(tables: dict[str, pd.DataFrame], units: dict[str, ArticleUnit]) -> bool:
-    """True if every table passes its model and the rules across tables, as a whole."""
-    for name, spec in TABLES.items():
-        tables[name], violations = validate_frame(name, spec.schema, tables[name])
-        if violations:
-            return False
+def _valid_spliced(
+    name: str,
+    schema: pa.DataFrameSchema,
+    kept: pd.DataFrame,
+    new: pd.DataFrame,
+    spliced: pd.DataFrame,
+) -> bool:
+    """True if a spliced table passes its model.
+
+    Kept rows passed it in the last build and new rows have just passed it. When every check of
+    the model looks at one row at a time, what is left is that no new row repeats a kept row's
+    value in a unique column, and that splicing kept the column types; otherwise the table is
+    validated whole.
+    """
+    if _checks_per_row(schema) and _same_columns(spliced, kept):
+        unique = [column for column, spec in schema.columns.items() if spec.unique]
+        return not any(isin(new[column], kept[column]).any() for column in unique)
+    return not validate_frame(name, schema, spliced)[1]
+
+
+def _checks_per_row(schema: pa.DataFrameSchema) -> bool:
+    """True if every check of the model is one of PER_ROW_CHECKS (uniqueness aside)."""
+    names = {check.name for check in schema.checks}
+    names |= {check.name for column in schema.columns.values() for check in column.checks}
+    return not schema.unique and schema.index is None and names <= PER_ROW_CHECKS
+
+
+def _same_columns(frame: pd.DataFrame, other: pd.DataFrame) -> bool:
+    """True if both frames have the same columns, in the same order, of the same types."""
+    return list(frame.columns) == list(other.columns) and frame.dtypes.equals(other.dtypes)
+
+
+def _valid_across_tables(tables: dict[str, pd.DataFrame], units: dict[str, ArticleUnit]) -> bool:
+    """True if the tables pass the rules across tables, as a whole."""
     texts = {a: unit.article.text for a, unit in units.items() if unit.article is not None}
     foreign_keys = {name: spec.foreign_keys for name, spec in TABLES.items()}
     return not check_cross_table(tables, foreign_keys, texts)
