@@ -16,7 +16,7 @@ SECTIONS = ["meetings", "treaties", "projects", "figures"]
 SELECTOR_KEYS = {"exact", "prefix", "suffix"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Selector:
     """A W3C TextQuoteSelector: the exact text, optionally with its neighbours."""
 
@@ -25,7 +25,7 @@ class Selector:
     suffix: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """A quote from one article backing one record."""
 
@@ -37,7 +37,7 @@ class Citation:
     parent_id: str | None = None  # for a `ref` to a treaty event: the treaty it is listed under
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One annotated record in its home file: its values as written and where it was written.
 
@@ -54,7 +54,7 @@ class Record:
     renamed_from: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Ref:
     """Another article's report on a record: `- ref: <id>` with the fields it restates."""
 

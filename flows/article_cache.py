@@ -14,6 +14,7 @@ import os
 import pickle
 import shutil
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 from jrr.flows import caching
@@ -21,6 +22,7 @@ from jrr.flows.article_unit import ArticleUnit, unit_names
 from jrr.flows.raw_files import RawFiles
 
 CACHE_DIR = Path(".jrr/cache/articles")
+_SUFFIX = ".pickle"
 _ABSENT = b"absent"
 _UNREADABLE = b"unreadable"
 
@@ -54,11 +56,23 @@ class ArticleCache:
 
     def _path(self, key: str) -> Path:
         """Where the entry of `key` lives."""
-        return self.folder / key[:2] / f"{key}.pickle"
+        return self.folder / key[:2] / f"{key}{_SUFFIX}"
 
     def has(self, key: str) -> bool:
         """True if an entry is stored under `key` (it may still prove unreadable)."""
         return self._path(key).is_file()
+
+    def stored_keys(self) -> set[str]:
+        """The keys of every entry stored, from one listing (cheaper than `has` per article)."""
+        found: set[str] = set()
+        try:
+            with os.scandir(self.folder) as shards:
+                for shard in shards:
+                    if shard.is_dir(follow_symlinks=False):
+                        found.update(_keys_in(shard.path))
+        except OSError:
+            return found
+        return found
 
     def get(self, key: str) -> ArticleUnit | None:
         """The result stored under `key`, or None if absent or unreadable."""
@@ -80,15 +94,34 @@ class ArticleCache:
         except OSError:
             temporary.unlink(missing_ok=True)
 
-    def prune(self, keep: set[str]) -> None:
-        """Remove entries of other code versions and entries whose key is not in `keep`."""
+    def discard(self, keys: Iterable[str]) -> None:
+        """Remove the entries of `keys` (those stored)."""
+        for key in keys:
+            self._path(key).unlink(missing_ok=True)
+
+    def remove_other_versions(self) -> None:
+        """Remove the entries of other code versions."""
         if self.base.is_dir():
             for folder in self.base.iterdir():
                 if folder.is_dir() and folder.name != self.version:
                     shutil.rmtree(folder, ignore_errors=True)
+
+    def prune(self, keep: set[str]) -> None:
+        """Remove entries of other code versions and entries whose key is not in `keep`."""
+        self.remove_other_versions()
         if not self.folder.is_dir():
             return
         for shard in self.folder.iterdir():
             for entry in shard.iterdir() if shard.is_dir() else ():
                 if entry.stem not in keep:
                     entry.unlink(missing_ok=True)
+
+
+def _keys_in(shard: str) -> list[str]:
+    """The keys of the entries in one shard folder (temporary files left out)."""
+    with os.scandir(shard) as entries:
+        return [
+            entry.name[: -len(_SUFFIX)]
+            for entry in entries
+            if entry.name.endswith(_SUFFIX) and not entry.name.startswith(".tmp-")
+        ]

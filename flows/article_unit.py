@@ -17,7 +17,7 @@ from jrr.flows.problems import Location, Problem
 from jrr.flows.raw_files import ANNOTATIONS_DIR, ARTICLES_DIR, RawFiles
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """The outcome of one quote: its evidence row or its problem, and the record it backs."""
 

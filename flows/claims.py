@@ -15,7 +15,7 @@ from jrr.flows.problems import Location, Problem
 _UNDATED = dt.date.min  # an article whose date is invalid (already reported) sorts first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     """What one article says about one record: field values (non-null, cleaned) and reasons."""
 
@@ -68,13 +68,15 @@ def consolidate(
             result.inferred.append(name)
         for statement in stating:
             result.claims.append(_claim_row(statement, name, statement in current))
-            result.claim_locations.append(_field_location(statement.location, name))
+            lines = dict(statement.location.field_lines)
+            result.claim_locations.append(_field_location(statement.location, lines, name))
     return result
 
 
 def _single_source(statement: Statement, fields: list[str], sources: list[str]) -> Consolidated:
     """The values of a record only one article states (most records): its claims are current."""
     result = Consolidated(dict.fromkeys(fields), [], sources)
+    lines = dict(statement.location.field_lines)
     for name in fields:
         if statement.values.get(name) is None:
             continue
@@ -82,7 +84,7 @@ def _single_source(statement: Statement, fields: list[str], sources: list[str]) 
         if name in statement.reasons:
             result.inferred.append(name)
         result.claims.append(_claim_row(statement, name, True))
-        result.claim_locations.append(_field_location(statement.location, name))
+        result.claim_locations.append(_field_location(statement.location, lines, name))
     return result
 
 
@@ -137,6 +139,6 @@ def _date(statement: Statement, dates: dict[str, dt.date | None]) -> dt.date:
     return dates.get(statement.article_id) or _UNDATED
 
 
-def _field_location(location: Location, name: str) -> Location:
-    """Where one field of a statement was written."""
-    return Location(location.path, location.line_of(name))
+def _field_location(location: Location, lines: dict[str, int], name: str) -> Location:
+    """Where one field of a statement was written (`lines`: the location's field lines)."""
+    return Location(location.path, lines.get(name, location.line))

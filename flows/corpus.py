@@ -154,7 +154,8 @@ def _consolidate(
         keys = keys if keys is not None else article_keys(root, article_ids(root), cache.version)
         rebuilt = incremental_build(root, cache, keys, snapshot)
         if rebuilt is not None:
-            cache.prune(set(keys.values()))
+            cache.remove_other_versions()
+            cache.discard(set(snapshot.keys.values()) - set(keys.values()))  # edits replaced these
             dataset = rebuilt.dataset
             snapshot = Snapshot(
                 cache.version, keys, rebuilt.mentions, dataset.tables, dataset.renames

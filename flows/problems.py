@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Problem:
     """One problem in one input file, pointing at the line to edit."""
 
@@ -19,7 +19,7 @@ class Problem:
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a record was written: its file, its first line and the line of each field."""
 

@@ -184,7 +184,8 @@ def _process_articles(root: Path, version: str) -> dict[str, str]:
     cache = ArticleCache(root, version)
     with progress_bar(len(ids), "articles") as advance:
         keys = article_keys(root, ids, version)
-        missing = [article_id for article_id, key in keys.items() if not cache.has(key)]
+        stored = cache.stored_keys()
+        missing = [article_id for article_id, key in keys.items() if key not in stored]
         advance(len(ids) - len(missing))
         compute_articles(root, missing, version, advance)
     return keys

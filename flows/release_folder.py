@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,20 +67,21 @@ def write_release_folder(folder: Path, plan: ReleasePlan) -> list[dict[str, Any]
     (folder / CITATION_NAME).write_text(
         render_citation(plan.version, plan.date), encoding="utf-8", newline="\n"
     )
-    resources = [_table(folder, name, plan.table_schemas[name]) for name in plan.tables]
-    resources += [_parquet_twin(folder, name, plan.table_schemas[name]) for name in plan.tables]
-    resources.append(_changes(folder, plan.changes))
+    entry = functools.cache(lambda name: file_entry(folder, name))  # each file hashed once
+    schemas = plan.table_schemas
+    resources = [_table(entry(f"{name}.csv"), name, schemas[name]) for name in plan.tables]
+    resources += [_parquet_twin(name, schemas[name]) for name in plan.tables]
+    resources.append(_changes(entry(f"{CHANGES_NAME}.csv"), plan.changes))
     datapackage = {**package_metadata(plan.version, plan.date), "resources": resources}
     (folder / "datapackage.json").write_bytes(json_bytes(datapackage))
-    entries = [file_entry(folder, path.name) for path in sorted(folder.iterdir())]
+    entries = [entry(path.name) for path in sorted(folder.iterdir())]
     sums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in entries)
     (folder / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
     return [*entries, file_entry(folder, "SHA256SUMS")]
 
 
-def _table(folder: Path, name: str, schema: dict[str, Any]) -> dict[str, Any]:
-    """The Data Package resource of one table's CSV."""
-    entry = file_entry(folder, f"{name}.csv")
+def _table(entry: dict[str, Any], name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """The Data Package resource of one table's CSV (`entry`: its file entry)."""
     return {
         "name": name,
         "type": "table",
@@ -94,7 +96,7 @@ def _table(folder: Path, name: str, schema: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _parquet_twin(folder: Path, name: str, schema: dict[str, Any]) -> dict[str, Any]:
+def _parquet_twin(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     """The resource of a table's Parquet file: the same rows under the same Table Schema."""
     # No hash or bytes: frictionless reads Parquet through its own reader, which cannot check
     # them. SHA256SUMS and releases.json hold both.
@@ -109,9 +111,8 @@ def _parquet_twin(folder: Path, name: str, schema: dict[str, Any]) -> dict[str, 
     }
 
 
-def _changes(folder: Path, changes: pd.DataFrame) -> dict[str, Any]:
+def _changes(entry: dict[str, Any], changes: pd.DataFrame) -> dict[str, Any]:
     """The resource of changes.csv: the record changes against the previous release."""
-    entry = file_entry(folder, f"{CHANGES_NAME}.csv")
     fields = [
         {
             "name": column,

@@ -10,7 +10,7 @@ import pytest
 
 from jrr.flows import caching
 from jrr.flows.article_cache import CACHE_DIR, ArticleCache
-from jrr.flows.corpus import article_ids, process_articles
+from jrr.flows.corpus import article_ids, article_keys, process_articles
 from jrr.flows.pipeline import build_dataset, build_uncached
 from jrr.flows.problems import InputError
 
@@ -35,6 +35,18 @@ def test_a_changed_article_is_computed_again_alone(project: Path) -> None:
     assert computed(project) == 0
     tables = build_dataset(project).tables
     assert "Osaka-shi" in set(tables["meetings"]["city"])
+
+
+def test_the_entries_stored_are_listed_and_an_edit_replaces_its_own(project: Path) -> None:
+    cache = ArticleCache(project)
+    build_dataset(project)
+    before = article_keys(project, article_ids(project), cache.version)
+    assert cache.stored_keys() == set(before.values())
+    path = project / EDITED
+    path.write_text(path.read_text().replace("city: Osaka", "city: Osaka-shi"))
+    build_dataset(project)  # incremental: the edited article's old entry is discarded
+    after = article_keys(project, article_ids(project), cache.version)
+    assert cache.stored_keys() == set(after.values()) != set(before.values())
 
 
 def test_a_deleted_annotation_file_is_a_change(project: Path) -> None:
