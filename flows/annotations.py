@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,13 +80,18 @@ class Annotations:
 
 def input_fields(table: str) -> list[str]:
     """Columns an annotator writes for `table`: all but the key and derived ones."""
+    return list(_input_fields(table))
+
+
+@functools.cache
+def _input_fields(table: str) -> tuple[str, ...]:
+    """input_fields, worked out once per table (it is asked for every record)."""
     spec = model(table)
-    schema = spec.schema
-    return [
+    return tuple(
         name
-        for name, column in schema.columns.items()
+        for name, column in spec.schema.columns.items()
         if name != spec.primary_key and not (column.metadata or {}).get("derived")
-    ]
+    )
 
 
 def parse_annotations(files: list[AnnotationFile], article_ids: set[str]) -> Annotations:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from jrr.flows.diff_values import abouts, differs, plain_rows, texts
+from jrr.flows.diff_values import abouts, abouts_at, differs, missing_from, plain_rows, texts
 from jrr.schemas import TABLES
 
 BUMPS = ["patch", "minor", "major"]
@@ -266,15 +267,17 @@ def _table_changes(
     table: str, key: str, old: pd.DataFrame, new: pd.DataFrame, renames: dict[str, str]
 ) -> TableChanges:
     """One table's records added, removed, renamed and changed, in that order, each by id."""
-    added, removed = new.index.difference(old.index), old.index.difference(new.index)
+    added, added_at = missing_from(new.index, old.index)
+    removed, removed_at = missing_from(old.index, new.index)
+    added_set, removed_set = set(added), set(removed)
     renamed = {
         new_id: old_id
         for new_id, old_id in renames.items()
-        if new_id in added and old_id in removed
+        if new_id in added_set and old_id in removed_set
     }
     replaced = set(renamed.values())
-    added_ids = sorted(record_id for record_id in added if record_id not in renamed)
-    removed_ids = sorted(record_id for record_id in removed if record_id not in replaced)
+    added_ids, added_at = _without(added, added_at, renamed.keys())
+    removed_ids, removed_at = _without(removed, removed_at, replaced)
     renamed_pairs = sorted(renamed.items())
     old_rows = plain_rows(old, [old_id for _, old_id in renamed_pairs])
     new_rows = plain_rows(new, [new_id for new_id, _ in renamed_pairs])
@@ -286,11 +289,21 @@ def _table_changes(
     ]
     return TableChanges(
         table,
-        Listed(added_ids, abouts(new, added_ids)),
-        Listed(removed_ids, abouts(old, removed_ids)),
+        Listed(added_ids, abouts_at(new, added_at)),
+        Listed(removed_ids, abouts_at(old, removed_at)),
         renamed_records,
         _changed_records(table, old, new),
     )
+
+
+def _without(
+    ids: list[str], positions: np.ndarray, left_out: Collection[str]
+) -> tuple[list[str], np.ndarray]:
+    """`ids` and their positions, but those in `left_out`."""
+    if not left_out:
+        return ids, positions
+    kept = np.fromiter((record_id not in left_out for record_id in ids), bool, len(ids))
+    return [record_id for record_id in ids if record_id not in left_out], positions[kept]
 
 
 def _changed_records(table: str, old: pd.DataFrame, new: pd.DataFrame) -> list[RecordChange]:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def differs(old: pd.Series, new: pd.Series) -> np.ndarray:
@@ -59,9 +60,29 @@ def abouts(frame: pd.DataFrame, ids: list[str]) -> list[tuple[str, str] | None]:
     """The record each evidence or claims row of `ids` concerns; None for records themselves."""
     if not ids or "record_table" not in frame or "record_id" not in frame:
         return [None] * len(ids)
-    rows = frame.loc[ids]
-    tables, records = texts(rows["record_table"], True), texts(rows["record_id"], True)
+    return abouts_at(frame, frame.index.get_indexer(ids))
+
+
+def abouts_at(frame: pd.DataFrame, positions: np.ndarray) -> list[tuple[str, str] | None]:
+    """The record each evidence or claims row at `positions` concerns; None for records."""
+    if "record_table" not in frame or "record_id" not in frame:
+        return [None] * len(positions)
+    tables = texts(frame["record_table"].iloc[positions], True)
+    records = texts(frame["record_id"].iloc[positions], True)
     return list(zip(tables, records, strict=True))
+
+
+def missing_from(index: pd.Index, other: pd.Index) -> tuple[list[str], np.ndarray]:
+    """The ids of `index` (text) not in `other`, sorted, and their positions in `index`.
+
+    Found with Arrow's hash lookup and sort: a first release lists millions of ids.
+    """
+    ids = pa.array(index.to_numpy(dtype=object), pa.large_string())
+    present = pc.is_in(ids, value_set=pa.array(other.to_numpy(dtype=object), pa.large_string()))
+    positions = np.flatnonzero(~present.to_numpy(zero_copy_only=False))
+    missing = ids.take(pa.array(positions, pa.int64()))
+    order = pc.sort_indices(missing).to_numpy()  # UTF-8 byte order: Python's order of str
+    return missing.take(pa.array(order)).to_pylist(), positions[order]
 
 
 def plain_rows(frame: pd.DataFrame, ids: list[str]) -> list[dict[str, Any]]:
