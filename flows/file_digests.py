@@ -17,6 +17,7 @@ import stat
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from jrr.flows.raw_files import ANNOTATIONS_DIR, ARTICLES_DIR, RawFiles
 
@@ -26,6 +27,17 @@ Signature = tuple[int, int, int, int, int]
 _now = time.time  # the clock the racy window is measured on
 
 
+def save_entries(path: Path, entries: dict[str, Any]) -> None:
+    """Write remembered entries atomically; a cache that cannot be written is skipped."""
+    temporary = path.with_name(f".tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
 class FileDigests:
     """The remembered digests of a project's raw/ files, and those seen in this run."""
 
@@ -33,7 +45,7 @@ class FileDigests:
         self.root = root
         self.prefix = os.fspath(root) + os.sep
         self.plain = plain_folders(root)
-        self.entries = _load(root / DIGESTS_PATH) if self.plain else {}
+        self.entries = load_entries(root / DIGESTS_PATH) if self.plain else {}
         self.seen: dict[str, tuple[Signature, bytes]] = {}
 
     def known(self, path: str) -> bytes | None:
@@ -48,7 +60,7 @@ class FileDigests:
         except OSError:
             return None
         entry = self.entries.get(path)
-        if entry is None or not stat.S_ISREG(info.st_mode) or _signature(info) != entry[0]:
+        if entry is None or not stat.S_ISREG(info.st_mode) or stat_signature(info) != entry[0]:
             return None
         self.seen[path] = entry
         return entry[1]
@@ -65,8 +77,8 @@ class FileDigests:
                 after = os.lstat(self.root / path)
             except OSError:
                 continue
-            if _signature(after) == _signature(info):
-                self.seen[path] = (_signature(info), hashlib.sha256(data).digest())
+            if stat_signature(after) == stat_signature(info):
+                self.seen[path] = (stat_signature(info), hashlib.sha256(data).digest())
 
     def stat_before_reading(self, paths: list[str]) -> dict[str, os.stat_result | None]:
         """The lstat of each path, taken before it is read (None if there is none)."""
@@ -80,19 +92,11 @@ class FileDigests:
 
     def save(self) -> None:
         """Keep the entries of the files seen in this run (and only those)."""
-        if not self.plain or self.seen == self.entries:
-            return
-        path = self.root / DIGESTS_PATH
-        temporary = path.with_name(f".tmp-{uuid.uuid4().hex[:8]}")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(pickle.dumps(self.seen, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, path)
-        except OSError:
-            temporary.unlink(missing_ok=True)
+        if self.plain and self.seen != self.entries:
+            save_entries(self.root / DIGESTS_PATH, self.seen)
 
 
-def _signature(info: os.stat_result) -> Signature:
+def stat_signature(info: os.stat_result) -> Signature:
     """What must stay the same for a file's bytes to be taken as unchanged."""
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
@@ -110,7 +114,7 @@ def plain_folders(root: Path) -> bool:
     return True
 
 
-def _load(path: Path) -> dict[str, tuple[Signature, bytes]]:
+def load_entries(path: Path) -> dict[str, Any]:
     """The remembered entries, or none if the file is absent or damaged."""
     try:
         entries = pickle.loads(path.read_bytes())

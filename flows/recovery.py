@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jrr.flows.problems import Problem
+from jrr.flows.release_digests import ReleaseDigests
 from jrr.flows.validate_file import check_files, shown
 
 STAGING_GLOB = ".tmp-*"
@@ -33,7 +34,9 @@ def damaged_latest(dataset_dir: Path, releases: list[dict[str, Any]]) -> str | N
         return None
     latest = releases[-1]
     folder = dataset_dir / f"v{latest['version']}"
-    problems = check_files(folder, latest["files"], dataset_dir.parent)
+    digests = ReleaseDigests(dataset_dir.parent)
+    problems = check_files(folder, latest["files"], dataset_dir.parent, digests)
+    digests.save()
     if not problems:
         return None
     lines = "\n".join(f"  {problem.path}: {problem.message}" for problem in problems)

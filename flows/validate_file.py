@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jrr.flows.problems import Problem
 from jrr.flows.release_index import SUMS_NAME, DownloadError, parse_sums
+
+if TYPE_CHECKING:
+    from jrr.flows.release_digests import ReleaseDigests
 
 
 def validate_file(path: Path, root: Path) -> list[Problem]:
@@ -69,8 +72,16 @@ def file_checksum(path: Path, datapackage: dict[str, Any], root: Path) -> list[P
     return []
 
 
-def check_files(folder: Path, entries: list[dict[str, Any]], root: Path) -> list[Problem]:
-    """Each listed file exists with its recorded size and SHA-256, and nothing else is there."""
+def check_files(
+    folder: Path,
+    entries: list[dict[str, Any]],
+    root: Path,
+    digests: ReleaseDigests | None = None,
+) -> list[Problem]:
+    """Each listed file exists with its recorded size and SHA-256, and nothing else is there.
+
+    With `digests`, a file unchanged since it was last hashed is not read again.
+    """
     problems = []
     if not folder.is_dir():
         return [Problem(shown(folder, root), 1, "folder", "listed in releases.json but missing")]
@@ -81,11 +92,14 @@ def check_files(folder: Path, entries: list[dict[str, Any]], root: Path) -> list
         if not path.is_file() or path.is_symlink():
             problems.append(Problem(shown(path, root), 1, "file", f"missing: {restore}"))
             continue
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != entry["sha256"] or ("bytes" in entry and len(data) != entry["bytes"]):
+        if digests is None:
+            data = path.read_bytes()
+            digest, size = hashlib.sha256(data).hexdigest(), len(data)
+        else:
+            digest, size = digests.sha256(path)
+        if digest != entry["sha256"] or ("bytes" in entry and size != entry["bytes"]):
             message = (
-                f"sha256 {digest} ({len(data)} bytes) differs from the published "
+                f"sha256 {digest} ({size} bytes) differs from the published "
                 f"{entry['sha256']}: published releases are immutable; {restore}"
             )
             problems.append(Problem(shown(path, root), 1, "file", message))
