@@ -25,27 +25,9 @@ from jrr.flows.pipeline import Dataset, Spliced
 from jrr.flows.table_order import merged_order
 from jrr.schemas import TABLES
 from jrr.schemas.cross_table import isin
-from jrr.schemas.validation import check_cross_table, validate_frame
+from jrr.schemas.validation import check_cross_table, checks_row_by_row, validate_frame
 
 _ABOUT_RECORDS = ("evidence", "claims")  # tables whose rows concern a record of another table
-# The models' checks that look at one row at a time: pandera's column checks in use and each
-# model's row rules. A spliced table whose model has any other check is validated whole.
-PER_ROW_CHECKS = frozenset(
-    {
-        "greater_than_or_equal_to",
-        "less_than_or_equal_to",
-        "isin",
-        "str_length",
-        "str_matches",
-        "date_end_not_before_start",
-        "signed_date_end_not_before_start",
-        "in_force_date_end_not_before_start",
-        "as_of_end_not_before_start",
-        "period_end_not_before_start",
-        "quote_length_matches_offsets",
-        "reason_given_exactly_when_inferred",
-    }
-)
 
 
 def rebuild_records(
@@ -67,9 +49,10 @@ def rebuild_records(
         rebuilt = in_affected(name, old, affected).to_numpy()
         kept = old[~rebuilt]
         spliced = _splice(name, kept, new)
-        if spliced is None or not _valid_spliced(name, spec.schema, kept, new, spliced):
+        checked = None if spliced is None else _checked(name, spec.schema, kept, new, spliced)
+        if checked is None:
             return None
-        tables[name], before[name] = spliced, old[rebuilt]
+        tables[name], before[name] = checked, old[rebuilt]
     if not _valid_across_tables(tables, units):
         return None
     renames = _renames(snapshot.renames, built.renames, affected)
@@ -128,31 +111,26 @@ def _splice(table: str, kept: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame |
     return combined.take(order).reset_index(drop=True)
 
 
-def _valid_spliced(
+def _checked(
     name: str,
     schema: pa.DataFrameSchema,
     kept: pd.DataFrame,
     new: pd.DataFrame,
     spliced: pd.DataFrame,
-) -> bool:
-    """True if a spliced table passes its model.
+) -> pd.DataFrame | None:
+    """The spliced table as its model makes it, or None if it does not pass the model.
 
     Kept rows passed it in the last build and new rows have just passed it. When every check of
     the model looks at one row at a time, what is left is that no new row repeats a kept row's
     value in a unique column, and that splicing kept the column types; otherwise the table is
-    validated whole.
+    validated (and coerced) whole.
     """
-    if _checks_per_row(schema) and _same_columns(spliced, kept):
+    if checks_row_by_row(schema) and _same_columns(spliced, kept):
         unique = [column for column, spec in schema.columns.items() if spec.unique]
-        return not any(isin(new[column], kept[column]).any() for column in unique)
-    return not validate_frame(name, schema, spliced)[1]
-
-
-def _checks_per_row(schema: pa.DataFrameSchema) -> bool:
-    """True if every check of the model is one of PER_ROW_CHECKS (uniqueness aside)."""
-    names = {check.name for check in schema.checks}
-    names |= {check.name for column in schema.columns.values() for check in column.checks}
-    return not schema.unique and schema.index is None and names <= PER_ROW_CHECKS
+        repeats = any(isin(new[column], kept[column]).any() for column in unique)
+        return None if repeats else spliced
+    validated, violations = validate_frame(name, schema, spliced)
+    return None if violations else validated
 
 
 def _same_columns(frame: pd.DataFrame, other: pd.DataFrame) -> bool:

@@ -29,6 +29,34 @@ _CONTROL = re.compile(f"[{codes.CONTROL_CHARACTERS}]")
 SHOWN_CHARACTERS = 60  # a failing value is quoted up to this many characters
 
 
+# The checks of the models that look at one row at a time: pandera's column checks in use and
+# each model's row rules. A table that was valid stays valid under them when rows are only
+# added that pass them and removed; uniqueness (`unique=True`) is the one rule across rows.
+ROW_CHECKS = frozenset(
+    {
+        "greater_than_or_equal_to",
+        "less_than_or_equal_to",
+        "isin",
+        "str_length",
+        "str_matches",
+        "date_end_not_before_start",
+        "signed_date_end_not_before_start",
+        "in_force_date_end_not_before_start",
+        "as_of_end_not_before_start",
+        "period_end_not_before_start",
+        "quote_length_matches_offsets",
+        "reason_given_exactly_when_inferred",
+    }
+)
+
+
+def checks_row_by_row(schema: pa.DataFrameSchema) -> bool:
+    """True if every check of the schema is one of ROW_CHECKS, uniqueness of columns aside."""
+    names = {check.name for check in schema.checks}
+    names |= {check.name for column in schema.columns.values() for check in column.checks}
+    return not schema.unique and schema.index is None and names <= ROW_CHECKS
+
+
 def validate_frame(
     table: str, schema: pa.DataFrameSchema, frame: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[Violation]]:

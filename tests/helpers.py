@@ -1,4 +1,4 @@
-"""Helpers the tests share: run `jrr` in-process, fingerprint a folder."""
+"""Helpers the tests share: run `jrr` in-process, fingerprint a folder, release without Prefect."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ import io
 import shutil
 from pathlib import Path
 
+from jrr.flows import versioning
+from jrr.flows.build_snapshot import record_published
 from jrr.flows.cli import main
+from jrr.flows.pipeline import Dataset, build_dataset
+from jrr.flows.publish import publish, read_index
 
 
 def run_jrr(*args: str) -> tuple[int, str, str]:
@@ -44,3 +48,13 @@ def add_golden_article(project: Path, article_id: str) -> None:
     """Copy one golden article, its metadata and its annotation into the project."""
     for name in article_files(article_id):
         shutil.copy(GOLDEN_DIR / name, project / name)
+
+
+def release_without_orchestrator(project: Path, date: str) -> Dataset:
+    """Build and publish the project as the release flow does, recording the build published."""
+    dataset = build_dataset(project)
+    plan = versioning.plan_release(project / "dataset", dataset, date)
+    assert plan is not None and dataset.build_id is not None
+    publish(project / "dataset", plan)
+    record_published(project, dataset.build_id, read_index(project / "dataset")["releases"][-1])
+    return dataset

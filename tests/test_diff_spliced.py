@@ -13,25 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import release_without_orchestrator as release
 from helpers import run_jrr
 from test_incremental import EDITS, edits_in_a_row, replace
 
 from jrr.flows import versioning
-from jrr.flows.build_snapshot import PUBLISHED_PATH, record_published
+from jrr.flows.build_snapshot import PUBLISHED_PATH
 from jrr.flows.pipeline import Dataset, build_dataset
-from jrr.flows.publish import publish, read_index
 
 TITLE = ("raw/articles/example-2019-01-22-summit.yaml", "title:", "title: Updated")
-
-
-def release(project: Path, date: str) -> Dataset:
-    """Build and publish the project as the release flow does, recording the build published."""
-    dataset = build_dataset(project)
-    plan = versioning.plan_release(project / "dataset", dataset, date)
-    assert plan is not None and dataset.build_id is not None
-    publish(project / "dataset", plan)
-    record_published(project, dataset.build_id, read_index(project / "dataset")["releases"][-1])
-    return dataset
 
 
 @pytest.fixture

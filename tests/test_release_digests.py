@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_diff_spliced import release
+from helpers import release_without_orchestrator as release
 
 from jrr.flows import file_digests
 from jrr.flows.publish import read_index

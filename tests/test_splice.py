@@ -15,6 +15,7 @@ import pytest
 from jrr.flows import splice
 from jrr.flows.pipeline import build_uncached
 from jrr.schemas import TABLES
+from jrr.schemas.validation import checks_row_by_row
 
 
 @pytest.fixture(scope="module")
@@ -27,18 +28,18 @@ def meetings() -> pd.DataFrame:
 @pytest.mark.parametrize("table", list(TABLES))
 def test_every_check_of_every_model_is_known_to_look_at_one_row(table: str) -> None:
     schema = TABLES[table].schema
-    assert splice._checks_per_row(schema), (
-        f"{table} has a check that flows/splice.py does not know: if it looks at one row at a "
-        "time, add its name to PER_ROW_CHECKS there; otherwise spliced tables are validated whole"
+    assert checks_row_by_row(schema), (
+        f"{table} has a check schemas/validation.py does not know: if it looks at one row at a "
+        "time, add its name to ROW_CHECKS there; otherwise spliced tables are validated whole"
     )
 
 
 def test_a_new_row_repeating_a_kept_id_fails(meetings: pd.DataFrame) -> None:
     schema = TABLES["meetings"].schema
     kept, new = meetings.iloc[1:], meetings.iloc[:1].copy()
-    assert splice._valid_spliced("meetings", schema, kept, new, pd.concat([kept, new]))
+    assert splice._checked("meetings", schema, kept, new, pd.concat([kept, new])) is not None
     new["meeting_id"] = kept["meeting_id"].iloc[0]
-    assert not splice._valid_spliced("meetings", schema, kept, new, pd.concat([kept, new]))
+    assert splice._checked("meetings", schema, kept, new, pd.concat([kept, new])) is None
 
 
 def test_a_model_with_a_check_across_rows_is_validated_whole(meetings: pd.DataFrame) -> None:
@@ -46,15 +47,16 @@ def test_a_model_with_a_check_across_rows_is_validated_whole(meetings: pd.DataFr
     schema = copy.deepcopy(TABLES["meetings"].schema)
     schema.checks = [*schema.checks, across_rows]
     kept, new = meetings.iloc[1:2], meetings.iloc[:1]
-    assert not splice._checks_per_row(schema)
-    assert not splice._valid_spliced("meetings", schema, kept, new, pd.concat([kept, new]))
+    assert not checks_row_by_row(schema)
+    assert splice._checked("meetings", schema, kept, new, pd.concat([kept, new])) is None
 
 
-def test_a_column_whose_type_changed_in_splicing_is_validated_whole(
+def test_a_column_whose_type_changed_in_splicing_is_validated_and_typed_whole(
     meetings: pd.DataFrame,
 ) -> None:
     schema = TABLES["meetings"].schema
     kept, new = meetings.iloc[1:], meetings.iloc[:1].astype(object)
-    spliced = pd.concat([kept, new])
+    spliced = pd.concat([kept, new], ignore_index=True)
     assert not splice._same_columns(spliced, kept)
-    assert splice._valid_spliced("meetings", schema, kept, new, spliced)
+    checked = splice._checked("meetings", schema, kept, new, spliced)
+    assert checked is not None and splice._same_columns(checked, kept)
