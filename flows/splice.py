@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Set
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -22,7 +23,7 @@ from jrr.flows.build_snapshot import RecordKey, Snapshot
 from jrr.flows.corpus import resolved_quotes
 from jrr.flows.incremental import only_affected
 from jrr.flows.pipeline import Dataset, Spliced
-from jrr.flows.table_order import merged_order
+from jrr.flows.table_order import merged_order, sort_key_columns
 from jrr.schemas import TABLES
 from jrr.schemas.cross_table import isin
 from jrr.schemas.validation import check_cross_table, checks_row_by_row, validate_frame
@@ -47,12 +48,12 @@ def rebuild_records(
             return None
         old = snapshot.tables[name]
         rebuilt = in_affected(name, old, affected).to_numpy()
-        kept = old[~rebuilt]
-        spliced = _splice(name, kept, new)
-        checked = None if spliced is None else _checked(name, spec.schema, kept, new, spliced)
-        if checked is None:
+        spliced = _splice(name, old, rebuilt, new)
+        if spliced is not None:
+            spliced = _checked(name, spec.schema, old, rebuilt, new, spliced)
+        if spliced is None:
             return None
-        tables[name], before[name] = checked, old[rebuilt]
+        tables[name], before[name] = spliced, old[rebuilt]
     if not _valid_across_tables(tables, units):
         return None
     renames = _renames(snapshot.renames, built.renames, affected)
@@ -101,33 +102,41 @@ def _rows_of(table: str, frame: pd.DataFrame, affected: set[RecordKey]) -> pd.Da
     return frame[in_affected(table, frame, affected).to_numpy()].reset_index(drop=True)
 
 
-def _splice(table: str, kept: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame | None:
-    """Kept and new rows in published order; None if the order is not certain."""
-    kept = kept.reset_index(drop=True)
-    order = merged_order(table, kept, new)
+def _splice(
+    table: str, old: pd.DataFrame, rebuilt: np.ndarray, new: pd.DataFrame
+) -> pd.DataFrame | None:
+    """The old rows not rebuilt and the new rows, in published order; None if the order is
+    not certain. The kept rows are never copied on their own: one take makes the table."""
+    kept_at = np.flatnonzero(~rebuilt)
+    kept_keys = old[sort_key_columns(table)].iloc[kept_at].reset_index(drop=True)
+    order = merged_order(table, kept_keys, new)
     if order is None:
         return None
-    combined = pd.concat([kept, new], ignore_index=True) if len(new) else kept
-    return combined.take(order).reset_index(drop=True)
+    positions = np.concatenate([kept_at, len(old) + np.arange(len(new))])[order]
+    combined = pd.concat([old, new], ignore_index=True) if len(new) else old
+    return combined.take(positions).reset_index(drop=True)
 
 
 def _checked(
     name: str,
     schema: pa.DataFrameSchema,
-    kept: pd.DataFrame,
+    old: pd.DataFrame,
+    rebuilt: np.ndarray,
     new: pd.DataFrame,
     spliced: pd.DataFrame,
 ) -> pd.DataFrame | None:
     """The spliced table as its model makes it, or None if it does not pass the model.
 
-    Kept rows passed it in the last build and new rows have just passed it. When every check of
-    the model looks at one row at a time, what is left is that no new row repeats a kept row's
-    value in a unique column, and that splicing kept the column types; otherwise the table is
-    validated (and coerced) whole.
+    Old rows passed it in the last build and new rows have just passed it. When every check of
+    the model looks at one row at a time, what is left is that no new row repeats the value of
+    an old row not rebuilt in a unique column, and that splicing kept the column types;
+    otherwise the table is validated (and coerced) whole.
     """
-    if checks_row_by_row(schema) and _same_columns(spliced, kept):
+    if checks_row_by_row(schema) and _same_columns(spliced, old):
         unique = [column for column, spec in schema.columns.items() if spec.unique]
-        repeats = any(isin(new[column], kept[column]).any() for column in unique)
+        repeats = any(
+            (isin(old[column], new[column]).to_numpy() & ~rebuilt).any() for column in unique
+        )
         return None if repeats else spliced
     validated, violations = validate_frame(name, schema, spliced)
     return None if violations else validated

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pytest
@@ -16,6 +17,14 @@ from jrr.flows import splice
 from jrr.flows.pipeline import build_uncached
 from jrr.schemas import TABLES
 from jrr.schemas.validation import checks_row_by_row
+
+
+def checked(
+    schema: pa.DataFrameSchema, kept: pd.DataFrame, new: pd.DataFrame
+) -> pd.DataFrame | None:
+    """What splicing makes of `kept` (no row of it rebuilt) and `new` as meetings."""
+    spliced = pd.concat([kept, new], ignore_index=True)
+    return splice._checked("meetings", schema, kept, np.zeros(len(kept), bool), new, spliced)
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +46,9 @@ def test_every_check_of_every_model_is_known_to_look_at_one_row(table: str) -> N
 def test_a_new_row_repeating_a_kept_id_fails(meetings: pd.DataFrame) -> None:
     schema = TABLES["meetings"].schema
     kept, new = meetings.iloc[1:], meetings.iloc[:1].copy()
-    assert splice._checked("meetings", schema, kept, new, pd.concat([kept, new])) is not None
+    assert checked(schema, kept, new) is not None
     new["meeting_id"] = kept["meeting_id"].iloc[0]
-    assert splice._checked("meetings", schema, kept, new, pd.concat([kept, new])) is None
+    assert checked(schema, kept, new) is None
 
 
 def test_a_model_with_a_check_across_rows_is_validated_whole(meetings: pd.DataFrame) -> None:
@@ -48,7 +57,7 @@ def test_a_model_with_a_check_across_rows_is_validated_whole(meetings: pd.DataFr
     schema.checks = [*schema.checks, across_rows]
     kept, new = meetings.iloc[1:2], meetings.iloc[:1]
     assert not checks_row_by_row(schema)
-    assert splice._checked("meetings", schema, kept, new, pd.concat([kept, new])) is None
+    assert checked(schema, kept, new) is None
 
 
 def test_a_column_whose_type_changed_in_splicing_is_validated_and_typed_whole(
@@ -56,7 +65,6 @@ def test_a_column_whose_type_changed_in_splicing_is_validated_and_typed_whole(
 ) -> None:
     schema = TABLES["meetings"].schema
     kept, new = meetings.iloc[1:], meetings.iloc[:1].astype(object)
-    spliced = pd.concat([kept, new], ignore_index=True)
-    assert not splice._same_columns(spliced, kept)
-    checked = splice._checked("meetings", schema, kept, new, spliced)
-    assert checked is not None and splice._same_columns(checked, kept)
+    assert not splice._same_columns(pd.concat([kept, new], ignore_index=True), kept)
+    typed = checked(schema, kept, new)
+    assert typed is not None and splice._same_columns(typed, kept)
