@@ -13,6 +13,9 @@ from jrr.flows.annotation_values import as_text
 from jrr.flows.problems import Location, Problem
 
 _UNDATED = dt.date.min  # an article whose date is invalid (already reported) sorts first
+# One claims row: its values in the claims table's column order (a dict per row of the
+# largest table would take more memory than the values themselves).
+ClaimRow = tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +37,7 @@ class Consolidated:
     values: dict[str, Any]
     inferred: list[str]
     sources: list[str]
-    claims: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[ClaimRow] = field(default_factory=list)
     claim_locations: list[Location] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -96,20 +99,20 @@ def reported_dates(
     return (min(known), max(known)) if known else (None, None)
 
 
-def _claim_row(statement: Statement, name: str, current: bool) -> dict[str, Any]:
-    """One claims row."""
+def _claim_row(statement: Statement, name: str, current: bool) -> ClaimRow:
+    """One claims row, in the claims table's column order."""
     reason = statement.reasons.get(name)
-    return {
-        "claim_id": claim_id(statement.table, statement.record_id, name, statement.article_id),
-        "record_table": statement.table,
-        "record_id": statement.record_id,
-        "field": name,
-        "value": as_text(statement.values[name]),
-        "article_id": statement.article_id,
-        "basis": "inferred" if reason else "stated",
-        "reason": reason,
-        "current": current,
-    }
+    return (
+        claim_id(statement.table, statement.record_id, name, statement.article_id),
+        statement.table,
+        statement.record_id,
+        name,
+        as_text(statement.values[name]),
+        statement.article_id,
+        "inferred" if reason else "stated",
+        reason,
+        current,
+    )
 
 
 def _equal_date_conflicts(

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from jrr.flows.annotations import Annotations, parse_annotations
-from jrr.flows.build import build_tables
+from jrr.flows.build import Built, build_tables
 from jrr.flows.evidence import Resolved, resolve_citations
 from jrr.flows.ingest import Inputs, read_inputs
-from jrr.flows.problems import InputError
+from jrr.flows.problems import InputError, Problem
 from jrr.flows.validate import validate_built
 
 
@@ -54,8 +54,21 @@ def resolve(inputs: Inputs, annotations: Annotations) -> Resolved:
 def build_and_validate(inputs: Inputs, annotations: Annotations, resolved: Resolved) -> Dataset:
     """Build and validate the tables; raise InputError with every problem of every stage."""
     built = build_tables(inputs.articles, annotations, resolved)
-    tables, problems = validate_built(built, inputs.texts)
-    earlier = [*inputs.problems, *annotations.problems, *resolved.problems, *built.problems]
+    earlier = earlier_problems(inputs.problems, annotations, resolved, built)
+    return validated(built, inputs.texts, earlier)
+
+
+def earlier_problems(
+    read: list[Problem], annotations: Annotations, resolved: Resolved, built: Built
+) -> list[Problem]:
+    """The problems of every stage before validation, in the order they are reported."""
+    return [*read, *annotations.problems, *resolved.problems, *built.problems]
+
+
+def validated(built: Built, texts: dict[str, str], earlier: list[Problem]) -> Dataset:
+    """Validate the built tables (emptying `built.tables`); raise InputError with `earlier`
+    and every problem validation finds."""
+    tables, problems = validate_built(built, texts)
     # A value already reported (say, a bad date) also fails its column check; say it once.
     reported = {(p.path, p.line, p.field) for p in earlier}
     every_problem = earlier + [p for p in problems if (p.path, p.line, p.field) not in reported]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,25 +19,26 @@ _LAST_DAY = dt.date.max  # rows whose date did not parse (already reported) go l
 
 def sort_rows(table: str, rows: list[dict[str, Any]]) -> list[int]:
     """Indices of `rows` in published order."""
-    key = TABLES[table].primary_key
+    cells = {name: [row.get(name) for row in rows] for name in sort_key_columns(table)}
+    return sort_columns(table, cells, len(rows))
+
+
+def sort_columns(table: str, cells: Mapping[str, Sequence[Any]], length: int) -> list[int]:
+    """Indices of `length` rows given column by column (`cells`), in published order."""
+    names = sort_key_columns(table)
     if table in _EVENT_TABLES:
+        start, end, key = (cells[name] for name in names)
         columns = [
-            [row.get("date_start") or _LAST_DAY for row in rows],
-            [row.get("date_end") or _LAST_DAY for row in rows],
-            [str(row.get(key)) for row in rows],
+            [value or _LAST_DAY for value in start],
+            [value or _LAST_DAY for value in end],
+            [str(value) for value in key],
         ]
     else:
-        if table == "evidence":
-            names = ["record_table", "record_id", "article_id", "char_start", "char_end"]
-        elif table == "claims":
-            names = ["record_table", "record_id", "field", "article_id"]
-        else:
-            names = [key]
-        columns = [[row.get(name) for row in rows] for name in names]
+        columns = [list(cells[name]) for name in names]
     ranks = [_ranks(values) for values in columns]
     if any(rank is None for rank in ranks):  # values of several types: compare them in Python
         keys = list(zip(*(_sortable(values) for values in columns), strict=True))
-        return sorted(range(len(rows)), key=keys.__getitem__)
+        return sorted(range(length), key=keys.__getitem__)
     return np.lexsort([rank for rank in reversed(ranks) if rank is not None]).tolist()
 
 

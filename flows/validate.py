@@ -13,11 +13,15 @@ from jrr.schemas.validation import Violation, check_cross_table, validate_frame
 def validate_built(
     built: Built, texts: dict[str, str]
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """Validated tables and every problem, each pointing at the annotation line to edit."""
+    """Validated tables and every problem, each pointing at the annotation line to edit.
+
+    Each built frame is let go once validated (`built.tables` is emptied), so that the build's
+    rows and the typed tables are not all held at once.
+    """
     tables: dict[str, pd.DataFrame] = {}
     violations: list[Violation] = []
     for name, spec in TABLES.items():
-        frame, found = validate_frame(name, spec.schema, built.tables[name])
+        frame, found = validate_frame(name, spec.schema, built.tables.pop(name))
         tables[name] = frame
         violations.extend(found)
     foreign_keys = {name: spec.foreign_keys for name, spec in TABLES.items()}
