@@ -9,19 +9,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from jrr.flows.annotation_values import clean
 from jrr.flows.annotations import Annotations, Record, Ref, input_fields
 from jrr.flows.article_rows import article_rows
-from jrr.flows.claims import ClaimRow, Consolidated, Statement, consolidate, reported_dates
+from jrr.flows.claims import Consolidated, Statement, consolidate, reported_dates
+from jrr.flows.claims_rows import ClaimsRows
 from jrr.flows.dates import EdtfError, parse_edtf
 from jrr.flows.evidence import Resolved
 from jrr.flows.ingest import Article
 from jrr.flows.problems import Location, Problem
 from jrr.flows.record_checks import unknown_refs, value_problem
-from jrr.flows.table_order import sort_columns, sort_rows
+from jrr.flows.table_order import sort_rows
 from jrr.schemas import TABLES
 from jrr.schemas.codes import SOURCED_TABLES
 
@@ -35,7 +35,7 @@ class Built:
     """One frame per table, the source of every row, renames, and build problems."""
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    locations: dict[str, list[Location]] = field(default_factory=dict)
+    locations: dict[str, Sequence[Location]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     renames: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -46,12 +46,12 @@ def build_tables(
     """Build every table; rows in a fixed order so output never depends on file order."""
     built = Built()
     rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
-    claims: list[ClaimRow] = []
+    claims = ClaimsRows()
     locations: dict[str, list[Location]] = {table: [] for table in TABLES}
     rows["articles"], locations["articles"], metadata = article_rows(articles, built.problems)
     dates = {row["article_id"]: row["published_date"] for row in rows["articles"]}
     for statement in metadata:
-        _add_claims(claims, locations, consolidate([statement], dates, input_fields("articles")))
+        claims.extend(consolidate([statement], dates, input_fields("articles")))
     built.problems.extend(unknown_refs(annotations))
     statements = _statements(annotations, built.problems)
     by_table: dict[str, list[Record]] = defaultdict(list)
@@ -69,12 +69,12 @@ def build_tables(
             rows[table].append(_record_row(record, merged, dates, events))
             locations[table].append(_row_location(record, sources))
             if record.record_id not in seen:
-                _add_claims(claims, locations, merged)
+                claims.extend(merged)
             seen.add(record.record_id)
     rows["evidence"], locations["evidence"] = list(evidence.rows), list(evidence.locations)
     for table in TABLES:
         if table == "claims":
-            _add_claims_table(built, claims, locations[table])
+            built.tables[table], built.locations[table] = claims.frame()
         else:
             _add_table(built, table, rows[table], locations[table])
     built.renames = _renames(annotations.records)
@@ -148,14 +148,6 @@ def _row_location(record: Record, statements: list[Statement]) -> Location:
     )
 
 
-def _add_claims(
-    claims: list[ClaimRow], locations: dict[str, list[Location]], merged: Consolidated
-) -> None:
-    """Append a record's claims rows and their locations."""
-    claims.extend(merged.claims)
-    locations["claims"].extend(merged.claim_locations)
-
-
 def _add_table(
     built: Built, table: str, rows: list[dict[str, Any]], locations: list[Location]
 ) -> None:
@@ -164,27 +156,6 @@ def _add_table(
     frame = pd.DataFrame([rows[i] for i in order], columns=TABLES[table].columns)
     built.tables[table] = frame.astype(object).where(frame.notna(), None)
     built.locations[table] = [locations[i] for i in order]
-
-
-def _add_claims_table(built: Built, rows: list[ClaimRow], locations: list[Location]) -> None:
-    """Store the claims rows as _add_table does, column by column; empties `rows` and
-    `locations`, so that the largest table is not held twice while its frame is made."""
-    columns = TABLES["claims"].columns
-    cells = dict(zip(columns, zip(*rows, strict=True), strict=True)) if rows else {}
-    length = len(rows)
-    rows.clear()
-    order = sort_columns("claims", cells, length) if cells else []
-    frame = {name: _objects(cells.pop(name, ()), order, length) for name in columns}
-    built.tables["claims"] = pd.DataFrame(frame, columns=columns, dtype=object)
-    built.locations["claims"] = [locations[i] for i in order]
-    locations.clear()
-
-
-def _objects(values: Sequence[Any], order: list[int], length: int) -> np.ndarray:
-    """`values` as an object array, in `order`."""
-    column = np.empty(length, dtype=object)
-    column[:] = values
-    return column[order]
 
 
 def _edtf_columns(table: str) -> list[str]:

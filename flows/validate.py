@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
 from jrr.flows.build import Built
@@ -30,7 +32,7 @@ def validate_built(
     return tables, problems
 
 
-def _locate(violation: Violation, locations: dict[str, list[Location]]) -> Problem:
+def _locate(violation: Violation, locations: Mapping[str, Sequence[Location]]) -> Problem:
     """The annotation file and line a violation comes from."""
     if violation.row is None:
         schema_file = "schemas/tables.py"
