@@ -75,8 +75,8 @@ def build_tables(
     for table in TABLES:
         if table == "claims":
             built.tables[table], built.locations[table] = claims.frame()
-        else:
-            _add_table(built, table, rows[table], locations[table])
+        else:  # the rows as dicts are let go once their frame is made
+            _add_table(built, table, rows.pop(table), locations.pop(table))
     built.renames = _renames(annotations.records)
     return built
 
@@ -137,6 +137,8 @@ def _record_row(
 
 def _row_location(record: Record, statements: list[Statement]) -> Location:
     """Where a row's values were written: its home file, or a ref's line for restated fields."""
+    if len(statements) == 1 and not record.location.field_paths:
+        return record.location  # what the lines below make of it, shared rather than copied
     lines = dict(record.location.field_lines)
     paths = {}
     for statement in statements[1:]:

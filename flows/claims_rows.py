@@ -63,9 +63,11 @@ class ClaimsRows:
         # Nulls first and ties kept in order (a stable sort), as sort_columns orders.
         keys = [(name, "ascending", "at_start") for name in sort_key_columns("claims")]
         order = pc.sort_indices(table, sort_keys=keys)
-        table = table.take(order)
-        frame = table.to_pandas(types_mapper={pa.large_string(): _TEXT}.get)
-        return frame, self._locations(order.to_numpy())
+        columns = {}
+        for name in _COLUMNS:  # a column at a time, each let go once taken: one copy at most
+            columns[name] = _series(table.column(name).take(order))
+            table = table.drop_columns([name])
+        return pd.DataFrame(columns, columns=_COLUMNS), self._locations(order.to_numpy())
 
     def _flush(self) -> None:
         """Convert the pending rows to an Arrow batch, or keep them all as Python values."""
@@ -118,6 +120,13 @@ class ClaimLocations(Sequence[Location]):
         if isinstance(row, slice):
             return [self[number] for number in range(len(self))[row]]
         return Location(self.paths[int(self.numbers[row])], int(self.lines[row]))
+
+
+def _series(values: pa.ChunkedArray) -> pd.Series:
+    """A column as pandas holds it after validation: text as `str`, flags as numpy booleans."""
+    if pa.types.is_large_string(values.type):
+        return pd.Series(pd.array(values, dtype=_TEXT), copy=False)
+    return pd.Series(values.to_numpy(), copy=False)
 
 
 def _tuples(batch: pa.RecordBatch) -> list[ClaimRow]:
