@@ -21,6 +21,7 @@ from jrr.flows.article_unit import ArticleUnit
 from jrr.flows.build import Built, build_tables
 from jrr.flows.build_snapshot import RecordKey, Snapshot
 from jrr.flows.corpus import resolved_quotes
+from jrr.flows.gather import gathered
 from jrr.flows.incremental import only_affected
 from jrr.flows.pipeline import Dataset, Spliced
 from jrr.flows.table_order import merged_order, sort_key_columns
@@ -106,15 +107,14 @@ def _splice(
     table: str, old: pd.DataFrame, rebuilt: np.ndarray, new: pd.DataFrame
 ) -> pd.DataFrame | None:
     """The old rows not rebuilt and the new rows, in published order; None if the order is
-    not certain. The kept rows are never copied on their own: one take makes the table."""
+    not certain. The kept rows are never copied on their own: one gathering makes the table."""
     kept_at = np.flatnonzero(~rebuilt)
     kept_keys = old[sort_key_columns(table)].iloc[kept_at].reset_index(drop=True)
     order = merged_order(table, kept_keys, new)
     if order is None:
         return None
     positions = np.concatenate([kept_at, len(old) + np.arange(len(new))])[order]
-    combined = pd.concat([old, new], ignore_index=True) if len(new) else old
-    return combined.take(positions).reset_index(drop=True)
+    return gathered(old, new, positions)
 
 
 def _checked(

@@ -114,24 +114,28 @@ def check_cross_table(
 def check_project_tree(projects: pd.DataFrame) -> list[Violation]:
     """Plans have no parent; an area belongs to a plan and names its area; a project does not
     hang under another project."""
-    kinds = dict(zip(projects["project_id"], projects["kind"], strict=True))
+    columns = ("project_id", "kind", "parent_id", "cooperation_area")
+    ids, kinds, parents, areas = (projects[name].tolist() for name in columns)  # not row objects
+    kind_of = dict(zip(ids, kinds, strict=True))
     violations = []
-    for row in projects.itertuples():
-        parent_kind = kinds.get(row.parent_id) if isinstance(row.parent_id, str) else None
+    for index, project_id, kind, parent_id, area in zip(
+        projects.index.tolist(), ids, kinds, parents, areas, strict=True
+    ):
+        parent_kind = kind_of.get(parent_id) if isinstance(parent_id, str) else None
         message = None
-        if row.kind == "plan" and isinstance(row.parent_id, str):
+        if kind == "plan" and isinstance(parent_id, str):
             message = "a plan has no parent_id"
-        elif row.kind == "area" and parent_kind != "plan":
+        elif kind == "area" and parent_kind != "plan":
             message = "an area's parent_id must be the plan it belongs to"
-        elif row.kind == "project" and parent_kind == "project":
+        elif kind == "project" and parent_kind == "project":
             message = "a project's parent_id must be a plan or an area, not another project"
-        elif row.parent_id == row.project_id:
+        elif parent_id == project_id:
             message = "a record cannot be its own parent"
         if message:
-            violations.append(Violation("projects", int(row.Index), "parent_id", message))
-        if row.kind == "area" and not isinstance(row.cooperation_area, str):
+            violations.append(Violation("projects", int(index), "parent_id", message))
+        if kind == "area" and not isinstance(area, str):
             message = "required for an area: which of the eight areas it is"
-            violations.append(Violation("projects", int(row.Index), "cooperation_area", message))
+            violations.append(Violation("projects", int(index), "cooperation_area", message))
     return violations
 
 
