@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ import yaml
 # libyaml's parser when PyYAML was built with it: about ten times faster on large corpora.
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+SHARED_LENGTH = 64  # text up to this many characters is interned (see _shared)
 MAX_DEPTH = 32  # an annotation file nests about 7 levels; deeper is a mistake or an attack
 
 _NULL = re.compile(r"null|Null|NULL|~|")
@@ -153,10 +155,11 @@ class _Builder:
                     _refuse_anchors_and_tags(event)
                 line = event.start_mark.line + 1
                 if stack and type(stack[-1][0]) is Mapping and not stack[-1][1]:
-                    _add_key(stack[-1], event.value, line)
+                    _add_key(stack[-1], sys.intern(event.value), line)
                     continue
                 # implicit[0]: written plain, so resolved by the core schema; else quoted text
                 value = plain_scalar(event.value, line) if event.implicit[0] else event.value
+                value = _shared(value)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.anchor is not None or event.tag is not None:
                     _refuse_anchors_and_tags(event)
@@ -182,6 +185,15 @@ class _Builder:
             else:
                 container.items.append(value)
                 container.item_lines.append(line)
+
+
+def _shared(value: Any) -> Any:
+    """`value`, as the one interned copy of it if it is short text.
+
+    Field names and short values (codes, statuses, names, dates) repeat across an article's
+    records; held once, an article's cached result stores and loads each of them once.
+    """
+    return sys.intern(value) if type(value) is str and len(value) <= SHARED_LENGTH else value
 
 
 def _add_key(frame: tuple[Mapping | Sequence, list[Any]], key: str, line: int) -> None:
