@@ -3,8 +3,8 @@
 Claims are the largest table (one row per article per field stated: ~5 million rows at
 100,000 articles). Held as a Python tuple per row and a Location each, they took ~2 GiB more
 than the same values in Arrow, so they are converted `BATCH_ROWS` rows at a time, and each
-row's location is kept as two numbers. Values Arrow cannot hold as their column's type (a
-record id that is a number, say: a problem the build reports) keep every row as Python values,
+row's location is kept as two numbers. A value Arrow cannot hold as text (a lone surrogate,
+which a YAML escape can write: a problem the build reports) keeps every row as Python values,
 as the other tables are, so that the problem reads the same.
 """
 

@@ -23,7 +23,7 @@ from jrr.flows.collector import collector_paused
 from jrr.flows.evidence import Resolved
 from jrr.flows.file_digests import FileDigests
 from jrr.flows.incremental import incremental_build
-from jrr.flows.ingest import Article, _metadata_without_text
+from jrr.flows.ingest import Article, _metadata_without_text, texts_of
 from jrr.flows.problems import Problem
 from jrr.flows.progress import progress_bar
 from jrr.flows.raw_files import (
@@ -230,8 +230,7 @@ def build_from_units(
     built = pipeline.build_tables(articles, annotations, resolved)
     earlier = pipeline.earlier_problems(problems, annotations, resolved, built)
     del annotations, resolved  # the records: validation reads the tables, so free them first
-    texts = {article_id: article.text for article_id, article in articles.items()}
-    return pipeline.validated(built, texts, earlier)
+    return pipeline.validated(built, texts_of(articles), earlier)
 
 
 def resolved_quotes(annotations: Annotations, quotes: list[Quote]) -> Resolved:

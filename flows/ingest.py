@@ -47,7 +47,12 @@ class Inputs:
     @property
     def texts(self) -> dict[str, str]:
         """Normalised text of every article, by id."""
-        return {article_id: article.text for article_id, article in self.articles.items()}
+        return texts_of(self.articles)
+
+
+def texts_of(articles: dict[str, Article]) -> dict[str, str]:
+    """Normalised text of each article, by id."""
+    return {article_id: article.text for article_id, article in articles.items()}
 
 
 def read_inputs(root: Path) -> Inputs:
