@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from jrr.flows.annotations import Annotations, parse_annotations
+from jrr.flows.annotations import Annotations, Record, Ref, parse_annotations
 from jrr.flows.evidence import fold, resolve_one
 from jrr.flows.ingest import AnnotationFile, Article, _read_article, _read_yaml_mapping
 from jrr.flows.problems import Location, Problem
@@ -94,3 +95,55 @@ def resolve_quotes(annotations: Annotations, article: Article | None) -> list[Qu
         row, problem = resolve_one(citation, article.text, folded, article.text_path, seen)
         quotes.append(Quote(citation.table, citation.record_id, citation.location, row, problem))
     return quotes
+
+
+class Shared:
+    """One object for each field name, short value and list of field lines across the units
+    of a build.
+
+    A unit read back from the cache has its own copy of every field name and value it holds;
+    a whole build of 100,000 articles holds them all at once, and sharing the copies that are
+    equal takes a third less memory.
+    """
+
+    SHORT = 64  # text up to this many characters is shared (as the YAML reader interns it)
+
+    def __init__(self) -> None:
+        self.objects: dict[Any, Any] = {}
+
+    def unit(self, unit: ArticleUnit) -> ArticleUnit:
+        """`unit`, its records, refs and quotes holding shared objects (changed in place)."""
+        for item in unit.annotations.records:
+            self._item(item)
+        for item in unit.annotations.refs:
+            self._item(item)
+        if unit.quotes:
+            unit.quotes = [self._quote(quote) for quote in unit.quotes]
+        return unit
+
+    def _item(self, item: Record | Ref) -> None:
+        """Share a record's or a ref's names, values and field lines."""
+        one, short = self.objects.setdefault, self.SHORT
+        item.table = one(item.table, item.table)
+        item.values = {
+            one(name, name): one(value, value)
+            if type(value) is str and len(value) <= short
+            else value
+            for name, value in item.values.items()
+        }
+        if item.reasons:
+            item.reasons = {one(name, name): reason for name, reason in item.reasons.items()}
+        location = item.location
+        lines = one(location.field_lines, location.field_lines)
+        if lines is not location.field_lines:
+            item.location = Location(location.path, location.line, lines, location.field_paths)
+
+    def _quote(self, quote: Quote) -> Quote:
+        """A quote whose evidence row holds shared names."""
+        if quote.row is None:
+            return quote
+        one = self.objects.setdefault
+        row = {one(name, name): value for name, value in quote.row.items()}
+        return Quote(
+            one(quote.table, quote.table), quote.record_id, quote.location, row, quote.problem
+        )

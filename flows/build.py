@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -21,13 +21,21 @@ from jrr.flows.evidence import Resolved
 from jrr.flows.ingest import Article
 from jrr.flows.problems import Location, Problem
 from jrr.flows.record_checks import unknown_refs, value_problem
-from jrr.flows.table_order import sort_rows
+from jrr.flows.row_columns import RowColumns
 from jrr.schemas import TABLES
 from jrr.schemas.codes import SOURCED_TABLES
 
 # Events before treaties: a treaty's signed_date comes from its (consolidated) events.
 _BUILD_ORDER = ["meetings", "treaty_events", "treaties", "projects", "figures"]
 Key = tuple[str, str]
+
+
+class _Event(NamedTuple):
+    """What a treaty's dates are taken from: one of its events."""
+
+    type: Any
+    start: dt.date | None
+    date: str | None
 
 
 @dataclass
@@ -43,54 +51,88 @@ class Built:
 def build_tables(
     articles: dict[str, Article], annotations: Annotations, evidence: Resolved
 ) -> Built:
-    """Build every table; rows in a fixed order so output never depends on file order."""
+    """Build every table; rows in a fixed order so output never depends on file order.
+
+    The records and refs of `annotations` and the rows of `evidence` are taken out as their
+    rows are made (a build of 100,000 articles would otherwise hold each value twice).
+    """
     built = Built()
-    rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
     claims = ClaimsRows()
-    locations: dict[str, list[Location]] = {table: [] for table in TABLES}
-    rows["articles"], locations["articles"], metadata = article_rows(articles, built.problems)
-    dates = {row["article_id"]: row["published_date"] for row in rows["articles"]}
+    article_table, locations, metadata = article_rows(articles, built.problems)
+    dates = {row["article_id"]: row["published_date"] for row in article_table}
     for statement in metadata:
         claims.extend(consolidate([statement], dates, input_fields("articles")))
+    _add_table(built, _columns("articles", article_table), locations)
+    del article_table, locations, metadata
     built.problems.extend(unknown_refs(annotations))
-    statements = _statements(annotations, built.problems)
-    by_table: dict[str, list[Record]] = defaultdict(list)
-    for record in annotations.records:
-        by_table[record.table].append(record)
+    built.renames = _renames(annotations.records)
+    restated = _ref_statements(annotations.refs, built.problems)
+    by_table = _by_table(annotations.records)
+    annotations.refs.clear()
+    annotations.records.clear()
+    events: dict[str, list[_Event]] = {}
     for table in _BUILD_ORDER:
-        events = _events_by_treaty(rows["treaty_events"]) if table == "treaties" else {}
+        rows, locations = RowColumns(table), []
+        records = by_table.pop(table, [])
+        records.reverse()  # popped from the end: each record is let go once its row is made
         seen: set[str] = set()
-        for record in by_table[table]:
-            sources = statements[table, record.record_id]
+        while records:
+            record = records.pop()
             if record.record_id in seen:  # a duplicate id: its row is reported, not merged
                 sources = [_statement(record, [])]
+            else:
+                home = _statement(record, built.problems)
+                sources = [home, *restated.pop((table, record.record_id), [])]
             merged = consolidate(sources, dates, input_fields(table))
             built.problems.extend(merged.problems)
-            rows[table].append(_record_row(record, merged, dates, events))
-            locations[table].append(_row_location(record, sources))
+            rows.append(_record_row(record, merged, dates, events))
+            locations.append(_row_location(record, sources))
             if record.record_id not in seen:
                 claims.extend(merged)
             seen.add(record.record_id)
-    rows["evidence"], locations["evidence"] = list(evidence.rows), list(evidence.locations)
-    for table in TABLES:
-        if table == "claims":
-            built.tables[table], built.locations[table] = claims.frame()
-        else:  # the rows as dicts are let go once their frame is made
-            _add_table(built, table, rows.pop(table), locations.pop(table))
-    built.renames = _renames(annotations.records)
+        if table == "treaty_events":
+            events = _events_by_treaty(rows)
+        _add_table(built, rows, locations)
+    _add_table(built, _evidence_columns(evidence), list(evidence.locations))
+    built.tables["claims"], built.locations["claims"] = claims.frame()
+    built.tables = {table: built.tables[table] for table in TABLES}
+    built.locations = {table: built.locations[table] for table in TABLES}
     return built
 
 
-def _statements(annotations: Annotations, problems: list[Problem]) -> dict[Key, list[Statement]]:
-    """Each record's statements: its home file's, then those of refs that name it.
+def _columns(table: str, rows: list[dict[str, Any]]) -> RowColumns:
+    """Rows of `table` gathered as columns."""
+    columns = RowColumns(table)
+    columns.extend(rows)
+    return columns
 
-    A second record with the same id is left out here: it is reported as a duplicate.
+
+def _evidence_columns(evidence: Resolved) -> RowColumns:
+    """The evidence rows as columns; each row's dict is let go as it is taken."""
+    columns = RowColumns("evidence")
+    rows = evidence.rows
+    rows.reverse()
+    while rows:
+        columns.append(rows.pop())
+    return columns
+
+
+def _by_table(records: list[Record]) -> dict[str, list[Record]]:
+    """Records grouped by their table, each group in the records' order."""
+    grouped: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        grouped[record.table].append(record)
+    return grouped
+
+
+def _ref_statements(refs: list[Ref], problems: list[Problem]) -> dict[Key, list[Statement]]:
+    """What each ref states, by the record it names, in the refs' order.
+
+    A record's own statement comes first; a second record with the same id is left out of its
+    statements: it is reported as a duplicate.
     """
     statements: dict[Key, list[Statement]] = defaultdict(list)
-    for record in annotations.records:
-        if (record.table, record.record_id) not in statements:
-            statements[record.table, record.record_id].append(_statement(record, problems))
-    for ref in annotations.refs:
+    for ref in refs:
         statements[ref.table, ref.record_id].append(_statement(ref, problems))
     return statements
 
@@ -113,7 +155,7 @@ def _record_row(
     record: Record,
     merged: Consolidated,
     dates: dict[str, dt.date | None],
-    events: dict[str, list[dict[str, Any]]],
+    events: dict[str, list[_Event]],
 ) -> dict[str, Any]:
     """One table row from a record's published values, with derived columns filled in."""
     table = record.table
@@ -150,14 +192,10 @@ def _row_location(record: Record, statements: list[Statement]) -> Location:
     )
 
 
-def _add_table(
-    built: Built, table: str, rows: list[dict[str, Any]], locations: list[Location]
-) -> None:
+def _add_table(built: Built, rows: RowColumns, locations: list[Location]) -> None:
     """Store rows as a frame in published column order, in the table's published row order."""
-    order = sort_rows(table, rows)
-    frame = pd.DataFrame([rows[i] for i in order], columns=TABLES[table].columns)
-    built.tables[table] = frame.astype(object).where(frame.notna(), None)
-    built.locations[table] = [locations[i] for i in order]
+    built.tables[rows.table], order = rows.frame()
+    built.locations[rows.table] = [locations[i] for i in order]
 
 
 def _edtf_columns(table: str) -> list[str]:
@@ -182,20 +220,21 @@ def _expand_edtf(name: str, value: Any) -> dict[str, Any]:
     }
 
 
-def _events_by_treaty(events: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def _events_by_treaty(events: RowColumns) -> dict[str, list[_Event]]:
     """Event rows grouped by their treaty (one pass, so treaties need not scan every event)."""
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for event in events:
-        grouped[event["treaty_id"]].append(event)
+    grouped: dict[str, list[_Event]] = defaultdict(list)
+    columns = (events.column(name) for name in ("treaty_id", "type", "date_start", "date"))
+    for treaty_id, event_type, start, date in zip(*columns, strict=True):
+        grouped[treaty_id].append(_Event(event_type, start, date))
     return grouped
 
 
-def _event_date(event_type: str, events: list[dict[str, Any]]) -> str | None:
+def _event_date(event_type: str, events: list[_Event]) -> str | None:
     """EDTF date of the earliest of a treaty's `events` of `event_type`, if any."""
     dates = [
-        (event["date_start"], event["date"])
+        (event.start, event.date)
         for event in events
-        if event.get("type") == event_type and event.get("date_start") is not None
+        if event.type == event_type and event.start is not None
     ]
     return min(dates)[1] if dates else None
 

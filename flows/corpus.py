@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from jrr.flows.annotations import Annotations
 from jrr.flows.article_cache import ArticleCache, key_of_files, unit_key
-from jrr.flows.article_unit import ArticleUnit, Quote, process_unit, unit_names
+from jrr.flows.article_unit import ArticleUnit, Quote, Shared, process_unit, unit_names
 from jrr.flows.build_snapshot import Snapshot, load_snapshot, mentions_of, save_snapshot
 from jrr.flows.collector import collector_paused
 from jrr.flows.evidence import Resolved
@@ -177,10 +177,13 @@ def _consolidate_whole(root: Path, cache: ArticleCache, quiet: bool) -> Dataset:
     ids = _read_ids(raw)
     units: dict[str, ArticleUnit] = {}
     keys = {}
+    shared = Shared()
     with progress_bar(len(ids), "articles", quiet) as advance:
         for article_id in ids:
-            keys[article_id], units[article_id], _ = load_unit(raw, article_id, cache)
+            keys[article_id], unit, _ = load_unit(raw, article_id, cache)
+            units[article_id] = shared.unit(unit)
             advance(1)
+    del shared
     cache.prune(set(keys.values()))
     file_problems = [*raw.problems, *_metadata_without_text(raw)]
     del raw

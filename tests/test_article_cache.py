@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from jrr.flows import caching
 from jrr.flows.article_cache import CACHE_DIR, ArticleCache
+from jrr.flows.article_unit import Shared
 from jrr.flows.corpus import article_ids, article_keys, process_articles
 from jrr.flows.pipeline import build_dataset, build_uncached
 from jrr.flows.problems import InputError
@@ -114,3 +116,28 @@ def test_misplaced_files_are_reported_as_one_whole_build_reports_them(project: P
         reports.append(error.value.report())
     assert reports[0] == reports[1] == reports[2]
     assert "other.yaml:1: article: this file annotates" in reports[0]
+
+
+def test_units_read_back_share_equal_names_values_and_lines(project: Path) -> None:
+    cache = ArticleCache(project)
+    keys = article_keys(project, article_ids(project), cache.version)
+    process_articles(project, list(keys), cache)
+    loaded = [cache.get(key) for key in keys.values()]
+    expected = copy.deepcopy(loaded)
+    shared = Shared()
+    units = [shared.unit(unit) for unit in loaded if unit is not None]
+    for unit, before in zip(units, expected, strict=True):
+        assert before is not None
+        assert unit.annotations.records == before.annotations.records
+        assert unit.annotations.refs == before.annotations.refs
+        assert unit.quotes == before.quotes
+    items = [item for unit in units for item in [*unit.annotations.records, *unit.annotations.refs]]
+    held = [
+        *(name for item in items for name in item.values),
+        *(value for item in items for value in item.values.values() if isinstance(value, str)),
+        *(item.location.field_lines for item in items),
+        *(name for unit in units for quote in unit.quotes for name in quote.row or {}),
+    ]
+    first: dict[object, object] = {}
+    assert all(first.setdefault(value, value) is value for value in held)
+    assert len(first) < len(held)
