@@ -10,6 +10,7 @@ import pandera.pandas as pa
 
 from jrr.schemas import codes
 from jrr.schemas.cross_table import check_claims, check_evidence, check_foreign_keys
+from jrr.schemas.distinct import without_proven_unique
 from jrr.schemas.registry import ForeignKey
 from jrr.schemas.violations import Violation
 
@@ -62,6 +63,7 @@ def validate_frame(
 ) -> tuple[pd.DataFrame, list[Violation]]:
     """Validate lazily; return the coerced frame and every violation."""
     frame = frame.reset_index(drop=True)
+    schema = without_proven_unique(schema, frame)
     try:
         return schema.validate(frame, lazy=True), []
     except pa.errors.SchemaErrors as errors:
