@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -11,6 +12,7 @@ import pyarrow
 import pyarrow.compute
 
 from jrr.flows.diff import Diff, RecordChange, SchemaChange, TableChanges
+from jrr.flows.diff_listed import Abouts
 
 # Tables whose rows are about another table's records: summarised as counts per record.
 _SUPPORTING = {"evidence": ("quote", "quotes"), "claims": ("claim", "claims")}
@@ -105,12 +107,15 @@ def _record_lines(tables: list[TableChanges], kind: str, sources: Sources) -> li
     return lines
 
 
-def _supporting_line(table: str, abouts: list[tuple[str, str] | None], kind: str) -> str:
+def _supporting_line(table: str, abouts: Sequence[tuple[str, str] | None], kind: str) -> str:
     """`evidence`: 3 quotes added — meetings `x` (2), treaties `y` (1)."""
     singular, plural = _SUPPORTING[table]
-    counts = Counter(about for about in abouts if about)
-    first = heapq.nsmallest(_MOST_RECORDS_LISTED + 1, counts.items())
-    listed = _at_most([f"{t} `{r}` ({n})" for (t, r), n in first], "records", len(counts))
+    if isinstance(abouts, Abouts):  # a whole table's rows: counted in Arrow
+        first, records = abouts.first_counts(_MOST_RECORDS_LISTED + 1)
+    else:
+        counts = Counter(about for about in abouts if about)
+        first, records = heapq.nsmallest(_MOST_RECORDS_LISTED + 1, counts.items()), len(counts)
+    listed = _at_most([f"{t} `{r}` ({n})" for (t, r), n in first], "records", records)
     noun = singular if len(abouts) == 1 else plural
     return f"- `{table}`: {len(abouts):,} {noun} {kind}, for " + ", ".join(listed)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from jrr.flows.diff_listed import ArrowTexts, listed_every_row
+from jrr.flows.diff_schema import SchemaChange, first_field, ordered_tables, schema_changes
 from jrr.flows.diff_values import abouts, abouts_at, differs, missing_from, plain_rows, texts
 from jrr.schemas import TABLES
 
@@ -44,8 +46,8 @@ class Listed:
     """Records of one table added or removed: their ids in order and, for evidence and
     claims, the record each row concerns (column-wise: a first release lists every row)."""
 
-    ids: list[str] = field(default_factory=list)
-    abouts: list[tuple[str, str] | None] = field(default_factory=list)
+    ids: Sequence[str] = field(default_factory=list)
+    abouts: Sequence[tuple[str, str] | None] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -74,16 +76,6 @@ class TableChanges:
 
 
 @dataclass(frozen=True)
-class SchemaChange:
-    """A change of a table's structure and the bump it calls for."""
-
-    table: str
-    column: str | None
-    description: str
-    bump: str
-
-
-@dataclass(frozen=True)
 class Diff:
     """Every record and schema change between two versions."""
 
@@ -106,8 +98,8 @@ class Diff:
             changes = tables.setdefault(change.table, TableChanges(change.table))
             if change.change in ("added", "removed"):
                 listed = changes.added if change.change == "added" else changes.removed
-                listed.ids.append(change.record_id)
-                listed.abouts.append(change.about)
+                listed.ids.append(change.record_id)  # type: ignore[attr-defined]
+                listed.abouts.append(change.about)  # type: ignore[attr-defined]
             else:
                 (changes.renamed if change.change == "renamed" else changes.changed).append(change)
         return cls(list(tables.values()), schema, claims=claims)
@@ -131,7 +123,9 @@ class Diff:
         for table in self.tables:
             for kind, listed in (("added", table.added), ("removed", table.removed)):
                 if listed.ids:
-                    columns = {"table": table.table, "record_id": listed.ids, "change": kind}
+                    ids = listed.ids
+                    record_ids = ids.strings() if isinstance(ids, ArrowTexts) else ids
+                    columns = {"table": table.table, "record_id": record_ids, "change": kind}
                     parts.append(pd.DataFrame(columns, columns=CHANGES_COLUMNS, dtype=str))
             rows = [row for change in table.renamed + table.changed for row in _change_rows(change)]
             if rows:
@@ -179,16 +173,18 @@ def diff_versions(
 
     `renames` maps, per table, a new id to the old id it replaces (`renamed_from`).
     """
-    schema_changes = _schema_changes(old_schemas, new_schemas)
+    structure = schema_changes(old_schemas, new_schemas)
     tables = []
-    for table in _ordered_tables(old_schemas, new_schemas):
-        key = TABLES[table].primary_key if table in TABLES else _first_field(old_schemas, table)
-        old = _keyed(old_tables.get(table), key)
-        new = _keyed(new_tables.get(table), key)
-        changes = _table_changes(table, key, old, new, (renames or {}).get(table, {}))
+    for table in ordered_tables(old_schemas, new_schemas):
+        key = TABLES[table].primary_key if table in TABLES else first_field(old_schemas, table)
+        changes = _listed_whole(table, key, old_tables.get(table), new_tables.get(table))
+        if changes is None:
+            old = _keyed(old_tables.get(table), key)
+            new = _keyed(new_tables.get(table), key)
+            changes = _table_changes(table, key, old, new, (renames or {}).get(table, {}))
         if changes.kinds():
             tables.append(changes)
-    return Diff(tables, schema_changes, claims=new_tables.get("claims"))
+    return Diff(tables, structure, claims=new_tables.get("claims"))
 
 
 def next_version(previous: str | None, bump: str) -> str:
@@ -203,56 +199,19 @@ def next_version(previous: str | None, bump: str) -> str:
     return f"{major}.{minor}.{patch + 1}"
 
 
-def _schema_changes(
-    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]
-) -> list[SchemaChange]:
-    """Tables and columns added or removed, types changed, other schema edits."""
-    changes = []
-    for table in _ordered_tables(old, new):
-        if table not in old:
-            changes.append(SchemaChange(table, None, "table added", "minor"))
-            continue
-        if table not in new:
-            changes.append(SchemaChange(table, None, "table removed", "major"))
-            continue
-        old_fields = {f["name"]: f for f in old[table]["fields"]}
-        new_fields = {f["name"]: f for f in new[table]["fields"]}
-        for name in _in_order(new_fields, old_fields):
-            changes.append(SchemaChange(table, name, "column added", "minor"))
-        for name in _in_order(old_fields, new_fields):
-            changes.append(SchemaChange(table, name, "column removed", "major"))
-        for name in sorted(old_fields.keys() & new_fields.keys()):
-            before, after = old_fields[name], new_fields[name]
-            if before["type"] != after["type"]:
-                description = f"type changed {before['type']} → {after['type']}"
-                changes.append(SchemaChange(table, name, description, "major"))
-            elif before != after:
-                changes.append(
-                    SchemaChange(table, name, "description or constraints changed", "patch")
-                )
-    return sorted(changes, key=lambda c: _table_rank(c.table))
-
-
-def _in_order(fields: dict[str, Any], other: dict[str, Any]) -> list[str]:
-    """Names in `fields` but not in `other`, in column order."""
-    return [name for name in fields if name not in other]
-
-
-def _ordered_tables(*schemas: dict[str, Any]) -> list[str]:
-    """Every table named in any version, in publication order."""
-    names = {name for schema in schemas for name in schema}
-    return sorted(names, key=lambda name: (_table_rank(name), name))
-
-
-def _table_rank(table: str) -> int:
-    """Position of a table in publication order; unknown tables last."""
-    order = list(TABLES)
-    return order.index(table) if table in order else len(order)
-
-
-def _first_field(schemas: dict[str, dict[str, Any]], table: str) -> str:
-    """The primary key of a table the current models no longer define."""
-    return schemas[table]["primaryKey"][0]
+def _listed_whole(
+    table: str, key: str, old: pd.DataFrame | None, new: pd.DataFrame | None
+) -> TableChanges | None:
+    """A table with rows on one side only: every row added or removed, listed in Arrow
+    (diff_listed); None for the general diff."""
+    old_empty, new_empty = old is None or old.empty, new is None or new.empty
+    if old_empty == new_empty:
+        return None
+    listed = listed_every_row(new if old_empty else old, key)  # type: ignore[arg-type]
+    if listed is None:
+        return None
+    listing = Listed(*listed)
+    return TableChanges(table, added=listing) if old_empty else TableChanges(table, removed=listing)
 
 
 def _keyed(frame: pd.DataFrame | None, key: str) -> pd.DataFrame:

@@ -20,8 +20,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jrr.flows import diff
+from jrr.flows import diff_schema
 from jrr.flows.diff import CHANGES_COLUMNS, Diff, RecordChange, diff_versions, value_text
+from jrr.flows.diff_schema import first_field
 from jrr.schemas import TABLES
 
 EXAMPLES = int(os.environ.get("JRR_FUZZ_EXAMPLES", "0")) or None
@@ -80,10 +81,8 @@ def reference_diff(
 ) -> Diff:
     """The row-dict algorithm: every row of both versions as a dict of plain values."""
     records: list[RecordChange] = []
-    for table in diff._ordered_tables(old_schemas, new_schemas):
-        key = (
-            TABLES[table].primary_key if table in TABLES else diff._first_field(old_schemas, table)
-        )
+    for table in diff_schema.ordered_tables(old_schemas, new_schemas):
+        key = TABLES[table].primary_key if table in TABLES else first_field(old_schemas, table)
         old = _rows_by_key(old_tables.get(table), key)
         new = _rows_by_key(new_tables.get(table), key)
         added, removed = new.keys() - old.keys(), old.keys() - new.keys()
@@ -104,7 +103,7 @@ def reference_diff(
             if fields:
                 about = _about(new[record_id])
                 records.append(RecordChange(table, record_id, "changed", fields, about=about))
-    return Diff.from_records(records, diff._schema_changes(old_schemas, new_schemas))
+    return Diff.from_records(records, diff_schema.schema_changes(old_schemas, new_schemas))
 
 
 def reference_changes_frame(records: list[RecordChange]) -> pd.DataFrame:
