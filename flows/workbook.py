@@ -30,21 +30,34 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jrr.flows.workbook_parts import (
+    MAIN,
+    content_types,
+    core_properties,
+    package_rels,
+    styles,
+    workbook_part,
+    workbook_rels,
+)
+
 MAX_DATA_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_OFFICE = "application/vnd.openxmlformats-officedocument"
 # Characters XML 1.0 cannot carry, and text that Excel would read as such an escape.
 _UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 # The same test in Arrow's RE2, which has no lookahead: finds the texts `_UNWRITABLE` changes.
 _UNWRITABLE_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]|_x[0-9A-Fa-f]{4}_"
+_ESCAPED_BYTES = np.frombuffer(b"&<>", np.uint8)
+_XML_WHITESPACE = np.frombuffer(b" \t\r\n", np.uint8)
 # What xml.sax.saxutils.escape replaces, in its order (quotes are left as they are).
 _ENTITIES = {"&": "&amp;", ">": "&gt;", "<": "&lt;"}
 CHUNK_ROWS = 10_000  # records formatted and written at a time: bounds the memory a sheet takes
 _STR = pa.large_string()  # 64-bit offsets: a chunk of long rows may pass 2 GiB
 _SEPARATOR = pa.scalar("", _STR)
 _EMPTY = "<c/>"  # the cell of a missing value
+# Text is marked to keep its spaces only where a reader would trim them: at its start or end
+# (the mark on every cell made the sheets' XML a quarter longer, and its compression slower).
+_TEXT, _PRESERVED_TEXT = '<c t="inlineStr"><is><t>', '<c t="inlineStr"><is><t xml:space="preserve">'
+_PADDED = re.compile(r"\A[ \t\r\n]|[ \t\r\n]\Z")
+_PADDED_RE2 = r"^[ \t\r\n]|[ \t\r\n]$"
 # The days since 1970 of Python's first and last dates, the span Arrow's dates may pass.
 _PYTHON_DAYS = [(day - dt.date(1970, 1, 1)).days for day in (dt.date.min, dt.date.max)]
 # Extension arrays whose Arrow form carries the values their cells show. Not pandas' nullable
@@ -76,12 +89,12 @@ def write_workbook(
             with archive.open(entry, "w") as file:
                 _write_overlapped(file, [chunks] if isinstance(chunks, str) else chunks)
 
-        put("[Content_Types].xml", _content_types(len(sheets)))
-        put("_rels/.rels", _package_rels())
-        put("docProps/core.xml", _core(stamp))
-        put("xl/workbook.xml", _workbook([title for title, _ in sheets]))
-        put("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
-        put("xl/styles.xml", _styles())
+        put("[Content_Types].xml", content_types(len(sheets)))
+        put("_rels/.rels", package_rels())
+        put("docProps/core.xml", core_properties(stamp))
+        put("xl/workbook.xml", workbook_part([title for title, _ in sheets]))
+        put("xl/_rels/workbook.xml.rels", workbook_rels(len(sheets)))
+        put("xl/styles.xml", styles())
         for number, (_, frame) in enumerate(sheets, 1):
             put(f"xl/worksheets/sheet{number}.xml", _sheet(frame))
 
@@ -101,7 +114,7 @@ def _write_overlapped(file: IO[bytes], chunks: Iterable[str | memoryview]) -> No
 
 def _sheet(frame: pd.DataFrame) -> Iterator[str | memoryview]:
     """A worksheet: the header row, then the records' rows, `CHUNK_ROWS` records at a time."""
-    yield f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">'
+    yield f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
     yield '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
     yield 'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'
     yield "<row>" + "".join(_text_cell(str(column)) for column in frame.columns) + "</row>"
@@ -158,12 +171,54 @@ def _float_cells(numbers: np.ndarray) -> pa.Array:
 
 
 def _text_cells(texts: pa.Array) -> pa.Array:
-    """A string cell per text, as `_text_cell` writes it; null stays null."""
-    if pc.any(pc.match_substring_regex(texts, _UNWRITABLE_RE2)).as_py():
+    """A string cell per text, as `_text_cell` writes it; null stays null.
+
+    Most columns hold no character to escape and no text with spaces at its ends. A look at
+    the text's bytes tells (it may see one where there is none, never the reverse), so the
+    rewriting passes run only on the columns where they may change something.
+    """
+    data, offsets = _bytes_of(texts)
+    if _may_be_unwritable(data) and _any_match(texts, _UNWRITABLE_RE2):
         texts = pa.array([_writable(text) for text in texts.to_pylist()], _STR)
-    for character, entity in _ENTITIES.items():
-        texts = pc.replace_substring(texts, character, entity)
-    return _join('<c t="inlineStr"><is><t xml:space="preserve">', texts, "</t></is></c>")
+    if np.isin(data, _ESCAPED_BYTES).any():
+        for character, entity in _ENTITIES.items():
+            texts = pc.replace_substring(texts, character, entity)
+    if not _may_be_padded(data, offsets):
+        return _join(_TEXT, texts, "</t></is></c>")
+    return pc.if_else(
+        pc.match_substring_regex(texts, _PADDED_RE2),
+        _join(_PRESERVED_TEXT, texts, "</t></is></c>"),
+        _join(_TEXT, texts, "</t></is></c>"),
+    )
+
+
+def _bytes_of(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of `texts` and where each text starts in them (and the last ends)."""
+    _, offsets, data = texts.buffers()
+    ends = np.frombuffer(offsets, np.int64)[texts.offset : texts.offset + len(texts) + 1]
+    if data is None or len(ends) == 0:
+        return np.zeros(0, np.uint8), np.zeros(len(ends), np.int64)
+    return np.frombuffer(data, np.uint8)[ends[0] : ends[-1]], ends - ends[0]
+
+
+def _may_be_unwritable(data: np.ndarray) -> bool:
+    """Whether the bytes hold a control character, a byte that may start U+FFFE or U+FFFF,
+    or `_x` (which may start an escape): the texts _UNWRITABLE_RE2 may find."""
+    control = (data < 0x20) & ~np.isin(data, _XML_WHITESPACE)
+    escape_start = (data[:-1] == ord("_")) & (data[1:] == ord("x"))
+    return bool(control.any() or (data == 0xEF).any() or escape_start.any())
+
+
+def _may_be_padded(data: np.ndarray, starts: np.ndarray) -> bool:
+    """Whether a text may start or end with a space, tab, CR or LF."""
+    filled = np.flatnonzero(starts[1:] > starts[:-1])
+    first, last = data[starts[filled]], data[starts[filled + 1] - 1]
+    return bool(np.isin(first, _XML_WHITESPACE).any() or np.isin(last, _XML_WHITESPACE).any())
+
+
+def _any_match(texts: pa.Array, pattern: str) -> bool:
+    """Whether any text matches the RE2 `pattern`."""
+    return bool(pc.any(pc.match_substring_regex(texts, pattern)).as_py())
 
 
 def _join(*parts: pa.Array | str) -> pa.Array:
@@ -203,7 +258,8 @@ def _cell(value: object) -> str:
 
 def _text_cell(text: str) -> str:
     """A string cell holding `text` as written (never evaluated)."""
-    return f'<c t="inlineStr"><is><t xml:space="preserve">{escape(_writable(text))}</t></is></c>'
+    start = _PRESERVED_TEXT if _PADDED.search(text) else _TEXT
+    return f"{start}{escape(_writable(text))}</t></is></c>"
 
 
 def _writable(text: str | None) -> str | None:
@@ -211,91 +267,3 @@ def _writable(text: str | None) -> str | None:
     if text is None:
         return None
     return _UNWRITABLE.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
-
-
-def _content_types(sheets: int) -> str:
-    """[Content_Types].xml: what each part of the package is."""
-    overrides = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{number}.xml" '
-        f'ContentType="{_OFFICE}.spreadsheetml.worksheet+xml"/>'
-        for number in range(1, sheets + 1)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-        f'<Override PartName="/xl/workbook.xml" ContentType="{_OFFICE}.spreadsheetml.sheet.'
-        'main+xml"/>'
-        f'<Override PartName="/xl/styles.xml" ContentType="{_OFFICE}.spreadsheetml.styles+xml"/>'
-        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
-        f'package.core-properties+xml"/>{overrides}</Types>'
-    )
-
-
-def _package_rels() -> str:
-    """_rels/.rels: where the workbook and its properties are."""
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Relationships xmlns="{_PACKAGE_RELS}">'
-        f'<Relationship Id="rId1" Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
-        'relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>'
-    )
-
-
-def _core(stamp: dt.datetime) -> str:
-    """docProps/core.xml: the creator and the release date as created and modified."""
-    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
-        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>jrr</dc:creator>'
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
-        "</cp:coreProperties>"
-    )
-
-
-def _workbook(titles: list[str]) -> str:
-    """xl/workbook.xml: the sheets in order."""
-    sheets = "".join(
-        f'<sheet name="{escape(title[:31])}" sheetId="{number}" r:id="rId{number}"/>'
-        for number, title in enumerate(titles, 1)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>{sheets}</sheets></workbook>'
-    )
-
-
-def _workbook_rels(sheets: int) -> str:
-    """xl/_rels/workbook.xml.rels: the workbook's sheets and styles."""
-    relations = "".join(
-        f'<Relationship Id="rId{number}" Type="{_RELS}/worksheet" '
-        f'Target="worksheets/sheet{number}.xml"/>'
-        for number in range(1, sheets + 1)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Relationships xmlns="{_PACKAGE_RELS}">{relations}'
-        f'<Relationship Id="rId{sheets + 1}" Type="{_RELS}/styles" Target="styles.xml"/>'
-        "</Relationships>"
-    )
-
-
-def _styles() -> str:
-    """xl/styles.xml: the one default style Excel requires."""
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<styleSheet xmlns="{_MAIN}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/>'
-        '</font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill>'
-        '<patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/>'
-        "<right/><top/><bottom/><diagonal/></border></borders>"
-        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
-        '</cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" '
-        'xfId="0"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
-        'builtinId="0"/></cellStyles></styleSheet>'
-    )
