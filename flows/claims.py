@@ -16,6 +16,8 @@ _UNDATED = dt.date.min  # an article whose date is invalid (already reported) so
 # One claims row: its values in the claims table's column order (a dict per row of the
 # largest table would take more memory than the values themselves).
 ClaimRow = tuple[Any, ...]
+# Where a claim was written: its file and line (a Location each cost a million objects more).
+ClaimPlace = tuple[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +40,7 @@ class Consolidated:
     inferred: list[str]
     sources: list[str]
     claims: list[ClaimRow] = field(default_factory=list)
-    claim_locations: list[Location] = field(default_factory=list)
+    claim_locations: list[ClaimPlace] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -142,6 +144,6 @@ def _date(statement: Statement, dates: dict[str, dt.date | None]) -> dt.date:
     return dates.get(statement.article_id) or _UNDATED
 
 
-def _field_location(location: Location, lines: dict[str, int], name: str) -> Location:
+def _field_location(location: Location, lines: dict[str, int], name: str) -> ClaimPlace:
     """Where one field of a statement was written (`lines`: the location's field lines)."""
-    return Location(location.path, lines.get(name, location.line))
+    return location.path, lines.get(name, location.line)

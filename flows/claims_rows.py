@@ -47,9 +47,9 @@ class ClaimsRows:
         """Append a record's claims rows and their locations."""
         rows = self.python if self.python is not None else self.pending
         rows.extend(merged.claims)
-        for location in merged.claim_locations:
-            self.path_numbers.append(self.paths.setdefault(location.path, len(self.paths)))
-            self.lines.append(location.line)
+        for path, line in merged.claim_locations:
+            self.path_numbers.append(self.paths.setdefault(path, len(self.paths)))
+            self.lines.append(line)
         if len(self.pending) >= self.batch_rows:
             self._flush()
 

@@ -44,7 +44,7 @@ def gathered(
     rows = ClaimsRows(batch_rows)
     for record in records:
         claims = [row for row, _ in record]
-        places = [Location(path, line) for _, (path, line) in record]
+        places = [place for _, place in record]
         rows.extend(Consolidated({}, [], [], claims, places))
     return rows
 
