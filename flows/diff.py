@@ -204,14 +204,14 @@ def _listed_whole(
 ) -> TableChanges | None:
     """A table with rows on one side only: every row added or removed, listed in Arrow
     (diff_listed); None for the general diff."""
-    old_empty, new_empty = old is None or old.empty, new is None or new.empty
-    if old_empty == new_empty:
+    has_old, has_new = old is not None and not old.empty, new is not None and not new.empty
+    if has_old == has_new:
         return None
-    listed = listed_every_row(new if old_empty else old, key)  # type: ignore[arg-type]
-    if listed is None:
-        return None
-    listing = Listed(*listed)
-    return TableChanges(table, added=listing) if old_empty else TableChanges(table, removed=listing)
+    listed = listed_every_row(new, key) if new is not None and has_new else None
+    if listed is not None:
+        return TableChanges(table, added=Listed(*listed))
+    listed = listed_every_row(old, key) if old is not None and has_old else None
+    return None if listed is None else TableChanges(table, removed=Listed(*listed))
 
 
 def _keyed(frame: pd.DataFrame | None, key: str) -> pd.DataFrame:

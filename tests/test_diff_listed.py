@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -94,10 +95,13 @@ def test_repeated_ids_are_left_to_the_general_diff(monkeypatch: pytest.MonkeyPat
     assert list(claims.added.ids) == ["cl-1", "cl-2"]
 
 
-def test_arrow_texts_read_as_a_list_of_text() -> None:
-    import pyarrow as pa
-
+def test_listings_read_as_lists() -> None:
     texts = ArrowTexts(pa.array(["a", "é", "日"]))
     assert len(texts) == 3 and texts[1] == "é" and texts[-1] == "日"
-    assert texts[:2] == ["a", "é"] and texts[::2] == ["a", "日"]
+    assert texts[:2] == ["a", "é"] and texts[::2] == ["a", "日"] and texts[5:] == []
     assert texts == ["a", "é", "日"] and list(texts) == ["a", "é", "日"]
+    with pytest.raises(IndexError):
+        texts[3]
+    abouts = Abouts(pa.array(["meetings", "treaties"]), pa.array(["m", "t"]), pa.array([1, 0]))
+    assert list(abouts) == [("treaties", "t"), ("meetings", "m")] == abouts[:]
+    assert abouts[-1] == ("meetings", "m") and len(abouts) == 2
