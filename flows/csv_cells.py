@@ -9,8 +9,9 @@ table with pandas.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -29,25 +30,41 @@ _EMPTY, _COMMA, _QUOTE, _QUOTE_PAIR, _CRLF = (
 )
 
 
+class CsvText(NamedTuple):
+    """A table's CSV: the header line, then its rows as chunks of bytes, each with the byte
+    length of every row in it (where each row ends, for a later release to copy rows)."""
+
+    header: bytes
+    chunks: Iterator[tuple[bytes, np.ndarray]]
+
+
 def csv_chunks(frame: pd.DataFrame) -> Iterator[bytes] | None:
     """The CSV bytes of `frame` (header, then rows, CRLF), in chunks; None if a column's type
     has no Arrow path here."""
+    text = csv_text(frame)
+    if text is None:
+        return None
+    return itertools.chain([text.header], (data for data, _ in text.chunks))
+
+
+def csv_text(frame: pd.DataFrame) -> CsvText | None:
+    """The CSV of `frame` as CsvText; None if a column's type has no Arrow path here."""
     columns = [_cells(frame[name]) for name in frame.columns]
     if any(column is None for column in columns):
         return None
-    return _chunks([str(name) for name in frame.columns], columns, len(frame))  # type: ignore[arg-type]
+    header = (",".join(_quoted(str(name)) for name in frame.columns) + "\r\n").encode("utf-8")
+    return CsvText(header, _chunks(columns, len(frame)))  # type: ignore[arg-type]
 
 
-def _chunks(names: list[str], columns: list[pa.Array], rows: int) -> Iterator[bytes]:
-    """The header line, then the rows `CHUNK_ROWS` at a time."""
-    yield (",".join(_quoted(name) for name in names) + "\r\n").encode("utf-8")
+def _chunks(columns: list[pa.Array], rows: int) -> Iterator[tuple[bytes, np.ndarray]]:
+    """The rows `CHUNK_ROWS` at a time, with each row's length in bytes."""
     for start in range(0, rows, CHUNK_ROWS):
         cells = [_quote(column.slice(start, CHUNK_ROWS)) for column in columns]
         if len(cells) == 1:  # an empty line would read as no row: the csv module writes ""
             cells = [pc.if_else(pc.equal(cells[0], _EMPTY), _QUOTE_PAIR, cells[0])]
         lines = pc.binary_join_element_wise(*cells, _COMMA)
         lines = pc.binary_join_element_wise(lines, _EMPTY, _CRLF)
-        yield _text_bytes(lines)
+        yield _text_bytes(lines), np.diff(_offsets(lines))
 
 
 def _cells(column: pd.Series) -> pa.Array | None:
@@ -88,9 +105,14 @@ def _quote(cells: pa.Array) -> pa.Array:
 
 def _text_bytes(lines: pa.Array) -> bytes:
     """The concatenated text of a string array without nulls."""
+    offsets = _offsets(lines)
+    return memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]].tobytes()
+
+
+def _offsets(lines: pa.Array) -> np.ndarray:
+    """Where each text of a large_string array starts in its data, and where the last ends."""
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
-    start, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
-    return memoryview(lines.buffers()[2])[start:end].tobytes()
+    return offsets[lines.offset : lines.offset + len(lines) + 1]
 
 
 def _quoted(text: str) -> str:

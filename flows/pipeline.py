@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -14,6 +15,9 @@ from jrr.flows.ingest import Inputs, read_inputs
 from jrr.flows.problems import InputError, Problem
 from jrr.flows.validate import validate_built
 
+if TYPE_CHECKING:
+    import numpy as np
+
 
 @dataclass(frozen=True)
 class Spliced:
@@ -22,6 +26,8 @@ class Spliced:
     base_build: str  # the build id of the snapshot it was spliced into
     affected: frozenset[tuple[str, str]]  # (table, record id) of every record rebuilt
     before: dict[str, pd.DataFrame]  # per table, that build's rows about the affected records
+    # per table, for each row the row of that build it is, or -1 for a rebuilt row
+    rows: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from jrr.flows.carry_over import (
+    Carried,
+    ReleaseLayout,
+    copy_unchanged,
+    save_layout,
+    write_table_csv,
+)
 from jrr.flows.files import file_entry, json_bytes, write_csv
 from jrr.flows.release_metadata import CITATION_NAME, NAME, package_metadata, render_citation
 from jrr.flows.workbook import write_workbook
+from jrr.flows.workbook_segments import CarriedSheets
 from jrr.schemas import TABLES
 from jrr.schemas.io import CHANGES_NAME, PARQUET_MEDIATYPE, TWIN_SUFFIX
 
@@ -41,6 +51,8 @@ class ReleasePlan:
     changelog_section: str
     base_version: str | None = None
     codebook: str = ""  # the coding rules in force, published as CODEBOOK.md
+    carried: Carried | None = None  # what may be copied from the latest release's files
+    layout_root: Path | None = None  # the project whose cache keeps this release's layout
 
 
 def read_codebook(folder: Path) -> str:
@@ -57,11 +69,15 @@ def workbook_name(version: str) -> str:
 def write_release_folder(folder: Path, plan: ReleasePlan) -> list[dict[str, Any]]:
     """Write every file of a release into `folder`; return releases.json's file entries."""
     folder.mkdir(parents=True)
+    carried, csv_ends = plan.carried, {}
     for name, frame in plan.tables.items():
-        write_csv(frame, folder / f"{name}.csv")
-        frame.to_parquet(folder / f"{name}.parquet", index=False)
+        csv_ends[name] = write_table_csv(frame, folder / f"{name}.csv", name, carried)
+        if not copy_unchanged(carried, name, f"{name}.parquet", folder / f"{name}.parquet"):
+            frame.to_parquet(folder / f"{name}.parquet", index=False)
     write_csv(plan.changes, folder / f"{CHANGES_NAME}.csv")
-    write_workbook(folder / workbook_name(plan.version), plan.tables, plan.date)
+    sheets = write_workbook(
+        folder / workbook_name(plan.version), plan.tables, plan.date, carried=_sheets(carried)
+    )
     if plan.codebook:
         (folder / CODEBOOK_NAME).write_text(plan.codebook, encoding="utf-8", newline="\n")
     (folder / CITATION_NAME).write_text(
@@ -77,7 +93,32 @@ def write_release_folder(folder: Path, plan: ReleasePlan) -> list[dict[str, Any]
     entries = [entry(path.name) for path in sorted(folder.iterdir())]
     sums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in entries)
     (folder / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
+    if plan.layout_root is not None:
+        _keep_layout(plan.layout_root, plan, csv_ends, sheets, entry)
     return [*entries, file_entry(folder, "SHA256SUMS")]
+
+
+def _sheets(carried: Carried | None) -> CarriedSheets | None:
+    """What the workbook may copy from the latest release's workbook."""
+    if carried is None:
+        return None
+    path = carried.folder / workbook_name(carried.layout.version)
+    return CarriedSheets(path, carried.layout.sheets, carried.rows)
+
+
+def _keep_layout(
+    root: Path,
+    plan: ReleasePlan,
+    csv_ends: dict[str, np.ndarray | None],
+    sheets: dict[str, np.ndarray],
+    entry: Callable[[str], dict[str, Any]],
+) -> None:
+    """Keep where this release's rows lie in its files, for the next release to copy them."""
+    ends = {name: rows for name, rows in csv_ends.items() if rows is not None}
+    names = [f"{name}.csv" for name in ends] + [workbook_name(plan.version)]
+    names += [f"{name}.parquet" for name in plan.tables]
+    files = {name: entry(name)["sha256"] for name in names}
+    save_layout(root, ReleaseLayout(plan.version, files, ends, sheets))
 
 
 def _table(entry: dict[str, Any], name: str, schema: dict[str, Any]) -> dict[str, Any]:

@@ -40,7 +40,7 @@ def rebuild_records(
     built = _build_affected(units, affected)
     if built is None:
         return None
-    tables, before = {}, {}
+    tables, before, rows = {}, {}, {}
     for name, spec in TABLES.items():
         new, violations = validate_frame(
             name, spec.schema, _rows_of(name, built.tables[name], affected)
@@ -49,17 +49,19 @@ def rebuild_records(
             return None
         old = snapshot.tables[name]
         rebuilt = in_affected(name, old, affected).to_numpy()
-        spliced = _splice(name, old, rebuilt, new)
+        positions = _splice_order(name, old, rebuilt, new)
+        spliced = None if positions is None else gathered(old, new, positions)
         if spliced is not None:
             spliced = _checked(name, spec.schema, old, rebuilt, new, spliced)
         if spliced is None:
             return None
         tables[name], before[name] = spliced, old[rebuilt]
+        rows[name] = _rows_kept(positions, old, rebuilt, new)
     if not _valid_across_tables(tables, units):
         return None
     renames = _renames(snapshot.renames, built.renames, affected)
     base_build = getattr(snapshot, "build_id", None)  # None: a snapshot kept before build ids
-    spliced = None if base_build is None else Spliced(base_build, frozenset(affected), before)
+    spliced = None if base_build is None else Spliced(base_build, frozenset(affected), before, rows)
     return Dataset(tables, renames, spliced=spliced)
 
 
@@ -103,18 +105,42 @@ def _rows_of(table: str, frame: pd.DataFrame, affected: set[RecordKey]) -> pd.Da
     return frame[in_affected(table, frame, affected).to_numpy()].reset_index(drop=True)
 
 
-def _splice(
+def _splice_order(
     table: str, old: pd.DataFrame, rebuilt: np.ndarray, new: pd.DataFrame
-) -> pd.DataFrame | None:
-    """The old rows not rebuilt and the new rows, in published order; None if the order is
-    not certain. The kept rows are never copied on their own: one gathering makes the table."""
+) -> np.ndarray | None:
+    """Where each row of the spliced table comes from: the old rows not rebuilt (their index)
+    and the new rows (len(old) + theirs), in published order; None if the order is not
+    certain. The kept rows are never copied on their own: one gathering makes the table."""
     kept_at = np.flatnonzero(~rebuilt)
     kept_keys = old[sort_key_columns(table)].iloc[kept_at].reset_index(drop=True)
     order = merged_order(table, kept_keys, new)
     if order is None:
         return None
-    positions = np.concatenate([kept_at, len(old) + np.arange(len(new))])[order]
-    return gathered(old, new, positions)
+    return np.concatenate([kept_at, len(old) + np.arange(len(new))])[order]
+
+
+def _rows_kept(
+    positions: np.ndarray, old: pd.DataFrame, rebuilt: np.ndarray, new: pd.DataFrame
+) -> np.ndarray:
+    """For each row of the spliced table, the old row it is, or -1 for a rebuilt one.
+
+    When every rebuilt row came back as it was, in its old place, the table is the old one.
+    """
+    rows = np.where(positions < len(old), positions, -1)
+    was = np.flatnonzero(rebuilt)
+    if len(new) != len(was) or len(positions) != len(old):
+        return rows
+    candidate = rows.copy()
+    candidate[rows < 0] = was
+    same_place = bool((candidate == np.arange(len(old))).all())
+    if same_place and _same_values(old.iloc[was], new):
+        return candidate
+    return rows
+
+
+def _same_values(old_rows: pd.DataFrame, new: pd.DataFrame) -> bool:
+    """Whether two frames hold the same values of the same types, row for row."""
+    return old_rows.reset_index(drop=True).equals(new.reset_index(drop=True))
 
 
 def _checked(

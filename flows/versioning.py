@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from jrr.flows.build_snapshot import published_build
+from jrr.flows.carry_over import Carried, carried_from
 from jrr.flows.changelog import render_section
 from jrr.flows.diff import Diff, diff_versions, next_version
 from jrr.flows.pipeline import Dataset, Spliced
@@ -76,6 +77,7 @@ def plan_release(
     if diff.bump is None:
         return None
     version = next_version(latest, diff.bump)
+    root = dataset_dir.parent
     return ReleasePlan(
         version=version,
         date=date,
@@ -85,7 +87,23 @@ def plan_release(
         changelog_section=render_section(version, date, diff, note),
         base_version=latest,
         codebook=codebook,
+        carried=_carried(dataset_dir, dataset),
+        layout_root=root,
     )
+
+
+def _carried(dataset_dir: Path, dataset: Dataset) -> Carried | None:
+    """What the release may copy from the latest one: when `dataset` was spliced into the build
+    that release holds, and the layout of its files is kept."""
+    releases = read_index(dataset_dir)["releases"]
+    if not releases:
+        return None
+    latest = releases[-1]
+    spliced = _spliced_into_latest(dataset_dir.parent, latest, dataset)
+    if spliced is None or not spliced.rows:
+        return None
+    folder = dataset_dir / f"v{latest['version']}"
+    return carried_from(dataset_dir.parent, folder, latest["files"], spliced.rows)
 
 
 def rebuild_differences(dataset_dir: Path, dataset: Dataset, scratch: Path) -> list[str]:

@@ -9,27 +9,25 @@ reach before 1900); numbers are numbers. A table longer than a sheet's row limit
 sheets `<table> 2`, `<table> 3`, … Every zip entry and the workbook's created/modified
 properties carry the release date, so the same release gives the same bytes.
 
-Cells are written a column at a time with Arrow's string kernels, `CHUNK_ROWS` records at a
-time, giving the bytes `_cell` gives value by value (the path of columns without a fast one).
+Cells are written a column at a time (workbook_cells), `CHUNK_ROWS` records at a time. Each
+sheet is deflated in segments (workbook_segments): those the previous release's workbook holds
+are copied from it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
-import zipfile
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+import functools
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
-from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from jrr.flows.workbook_cells import row_texts, text_cell
 from jrr.flows.workbook_parts import (
     MAIN,
     content_types,
@@ -39,231 +37,173 @@ from jrr.flows.workbook_parts import (
     workbook_part,
     workbook_rels,
 )
+from jrr.flows.workbook_segments import (
+    SEGMENT,
+    CarriedSheets,
+    carried_run,
+    row_marks,
+    segment_bounds,
+)
+from jrr.flows.zip_segments import Segment, SegmentZipWriter, deflate_segment
 
 MAX_DATA_ROWS = 1_048_575  # Excel's 1,048,576 rows per sheet, less the header
-# Characters XML 1.0 cannot carry, and text that Excel would read as such an escape.
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
-# The same test in Arrow's RE2, which has no lookahead: finds the texts `_UNWRITABLE` changes.
-_UNWRITABLE_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]|_x[0-9A-Fa-f]{4}_"
-_ESCAPED_BYTES = np.frombuffer(b"&<>", np.uint8)
-_XML_WHITESPACE = np.frombuffer(b" \t\r\n", np.uint8)
-# What xml.sax.saxutils.escape replaces, in its order (quotes are left as they are).
-_ENTITIES = {"&": "&amp;", ">": "&gt;", "<": "&lt;"}
 CHUNK_ROWS = 10_000  # records formatted and written at a time: bounds the memory a sheet takes
-_STR = pa.large_string()  # 64-bit offsets: a chunk of long rows may pass 2 GiB
-_SEPARATOR = pa.scalar("", _STR)
-_EMPTY = "<c/>"  # the cell of a missing value
-# Text is marked to keep its spaces only where a reader would trim them: at its start or end
-# (the mark on every cell made the sheets' XML a quarter longer, and its compression slower).
-_TEXT, _PRESERVED_TEXT = '<c t="inlineStr"><is><t>', '<c t="inlineStr"><is><t xml:space="preserve">'
-_PADDED = re.compile(r"\A[ \t\r\n]|[ \t\r\n]\Z")
-_PADDED_RE2 = r"^[ \t\r\n]|[ \t\r\n]$"
-# The days since 1970 of Python's first and last dates, the span Arrow's dates may pass.
-_PYTHON_DAYS = [(day - dt.date(1970, 1, 1)).days for day in (dt.date.min, dt.date.max)]
-# Extension arrays whose Arrow form carries the values their cells show. Not pandas' nullable
-# booleans: they give numpy booleans, which `_cell` writes as the numbers True and False.
-_ARROW_BACKED = (
-    pd.arrays.ArrowExtensionArray,
-    pd.arrays.StringArray,
-    pd.arrays.IntegerArray,
-    pd.arrays.FloatingArray,
-)
 
 
 def write_workbook(
-    path: Path, tables: dict[str, pd.DataFrame], date: str, max_rows: int = MAX_DATA_ROWS
-) -> None:
-    """Write every table as sheets of an .xlsx at `path`, stamped with the release `date`."""
+    path: Path,
+    tables: dict[str, pd.DataFrame],
+    date: str,
+    max_rows: int = MAX_DATA_ROWS,
+    carried: CarriedSheets | None = None,
+) -> dict[str, np.ndarray]:
+    """Write every table as sheets of an .xlsx at `path`, stamped with the release `date`.
+
+    Segments of rows the previous release's workbook already holds (`carried`) are copied
+    from it. Returns each table's segments (SEGMENT records), for the next release to copy.
+    """
     stamp = dt.datetime.fromisoformat(date)
     sheets = [
-        (name if part == 1 else f"{name} {part}", frame.iloc[start : start + max_rows])
+        (name if part == 1 else f"{name} {part}", name, start, min(start + max_rows, len(frame)))
         for name, frame in tables.items()
         for part, start in enumerate(range(0, max(len(frame), 1), max_rows), 1)
     ]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-
-        def put(name: str, chunks: Iterable[str | memoryview] | str) -> None:
-            """Add one part to the archive, dated `stamp`."""
-            entry = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            with archive.open(entry, "w") as file:
-                _write_overlapped(file, [chunks] if isinstance(chunks, str) else chunks)
-
-        put("[Content_Types].xml", content_types(len(sheets)))
-        put("_rels/.rels", package_rels())
-        put("docProps/core.xml", core_properties(stamp))
-        put("xl/workbook.xml", workbook_part([title for title, _ in sheets]))
-        put("xl/_rels/workbook.xml.rels", workbook_rels(len(sheets)))
-        put("xl/styles.xml", styles())
-        for number, (_, frame) in enumerate(sheets, 1):
-            put(f"xl/worksheets/sheet{number}.xml", _sheet(frame))
-
-
-def _write_overlapped(file: IO[bytes], chunks: Iterable[str | memoryview]) -> None:
-    """Write each chunk on a helper thread while the next is made (deflate releases the GIL)."""
-    with ThreadPoolExecutor(max_workers=1) as writer:
-        pending: Future[int] | None = None
-        for chunk in chunks:
-            data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
-            if pending is not None:
-                pending.result()
-            pending = writer.submit(file.write, data)
-        if pending is not None:
-            pending.result()
+    layout: dict[str, list[tuple[int, int, int, int, int, int]]] = {name: [] for name in tables}
+    with path.open("wb") as file, _opened(carried) as previous:
+        writer = SegmentZipWriter(file, stamp)
+        parts = [
+            ("[Content_Types].xml", content_types(len(sheets))),
+            ("_rels/.rels", package_rels()),
+            ("docProps/core.xml", core_properties(stamp)),
+            ("xl/workbook.xml", workbook_part([title for title, *_ in sheets])),
+            ("xl/_rels/workbook.xml.rels", workbook_rels(len(sheets))),
+            ("xl/styles.xml", styles()),
+        ]
+        for name, text in parts:
+            writer.write_part(name, [deflate_segment(text.encode("utf-8"))])
+        marks = {
+            name: row_marks(_first_column(frame), len(frame)) for name, frame in tables.items()
+        }
+        for number, (_, name, start, end) in enumerate(sheets, 1):
+            frame, bounds = tables[name], segment_bounds(marks[name], start, end)
+            copies = _copies(carried, name, bounds, previous)
+            segments = _sheet(frame, bounds, copies)
+            placed = writer.write_part(f"xl/worksheets/sheet{number}.xml", segments)
+            for (first, last), (offset, segment) in zip(bounds, placed[1:-1], strict=True):
+                layout[name].append(
+                    (first, last, offset, len(segment.data), segment.crc, segment.size)
+                )
+        writer.close()
+    return {name: np.array(records, SEGMENT) for name, records in layout.items()}
 
 
-def _sheet(frame: pd.DataFrame) -> Iterator[str | memoryview]:
-    """A worksheet: the header row, then the records' rows, `CHUNK_ROWS` records at a time."""
-    yield f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
-    yield '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-    yield 'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'
-    yield "<row>" + "".join(_text_cell(str(column)) for column in frame.columns) + "</row>"
-    for start in range(0, len(frame), CHUNK_ROWS):
-        yield _utf8(_rows(frame.iloc[start : start + CHUNK_ROWS]))
-    yield "</sheetData></worksheet>"
+@contextmanager
+def _opened(carried: CarriedSheets | None) -> Iterator[int | None]:
+    """The previous workbook's file descriptor, open while the new one is written."""
+    if carried is None:
+        yield None
+        return
+    descriptor = os.open(carried.path, os.O_RDONLY)
+    try:
+        yield descriptor
+    finally:
+        os.close(descriptor)
 
 
-def _rows(frame: pd.DataFrame) -> pa.Array:
-    """One `<row>` element per record of `frame`, built column by column."""
-    columns = [_cells(frame.iloc[:, number]) for number in range(len(frame.columns))]
-    if not columns:  # a record without columns is still a row, an empty one
-        return pa.array(["<row></row>"] * len(frame), _STR)
-    return _join("<row>", *columns, "</row>")
+def _first_column(frame: pd.DataFrame) -> pd.Series | None:
+    """The column whose cells decide where segments end (a table's id, as a rule)."""
+    return frame.iloc[:, 0] if len(frame.columns) else None
 
 
-def _cells(column: pd.Series) -> pa.Array:
-    """One cell element per value of `column`, written as `_cell` would write each value."""
-    values = _arrow(column)
-    kind = pa.null() if values is None else values.type  # null: no fast path
-    if pa.types.is_boolean(kind):
-        cells = pc.if_else(values, '<c t="b"><v>1</v></c>', '<c t="b"><v>0</v></c>')
-    elif pa.types.is_integer(kind):
-        cells = _join("<c><v>", pc.cast(values, _STR), "</v></c>")
-    elif pa.types.is_floating(kind):
-        cells = _float_cells(values.to_numpy(zero_copy_only=False))
-    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        cells = _text_cells(pc.cast(values, _STR))
-    elif pa.types.is_date32(kind) and _python_dates(values):
-        cells = _text_cells(pc.cast(values, _STR))  # ISO 8601, as date.isoformat()
-    else:  # object, categorical, timestamps, …: value by value
-        return pa.array([_cell(value) for value in column], _STR)
-    return pc.fill_null(pc.cast(cells, _STR), pa.scalar(_EMPTY, _STR))
+def _copies(
+    carried: CarriedSheets | None, table: str, bounds: list[tuple[int, int]], previous: int | None
+) -> dict[int, Callable[[], Segment]]:
+    """Per segment (by its index in `bounds`) that the previous workbook holds: a reader of it."""
+    reusable = None if carried is None else carried.reusable(table)
+    if not reusable or previous is None:
+        return {}
+    copies = {}
+    for index, (first, last) in enumerate(bounds):
+        run = carried_run(carried.rows[table], first, last)  # type: ignore[union-attr]
+        if run is not None and run in reusable:
+            offset, length, crc, size = reusable[run]
+            copies[index] = functools.partial(_read_segment, previous, offset, length, crc, size)
+    return copies
 
 
-def _arrow(column: pd.Series) -> pa.Array | None:
-    """The column as one Arrow array (nulls for missing values), if its dtype has a fast path."""
-    if isinstance(column.dtype, np.dtype):
-        if column.dtype.kind not in "biuf":
-            return None
-        return pa.array(column.to_numpy(), from_pandas=True)
-    if isinstance(column.array, _ARROW_BACKED):
-        values = pa.array(column.array)
-        return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-    return None
+def _read_segment(descriptor: int, offset: int, length: int, crc: int, size: int) -> Segment:
+    """A segment of the previous workbook, read from its file."""
+    data = os.pread(descriptor, length, offset)
+    if len(data) != length:
+        raise OSError(f"the previous workbook ends before byte {offset + length}")
+    return Segment(data, crc, size)
 
 
-def _float_cells(numbers: np.ndarray) -> pa.Array:
-    """Numbers in Python's spelling (`repr`), infinities as text, NaN as null."""
-    spelled = pa.array([repr(number) for number in numbers.tolist()], _STR)
-    finite = pa.array(np.isfinite(numbers))
-    cells = pc.if_else(finite, _join("<c><v>", spelled, "</v></c>"), _text_cells(spelled))
-    return pc.if_else(pa.array(np.isnan(numbers)), pa.scalar(None, _STR), cells)
+def _sheet(
+    frame: pd.DataFrame, bounds: list[tuple[int, int]], copies: dict[int, Callable[[], Segment]]
+) -> Iterator[Segment]:
+    """A worksheet's segments: the header row, then the rows' segments, then the end.
 
-
-def _text_cells(texts: pa.Array) -> pa.Array:
-    """A string cell per text, as `_text_cell` writes it; null stays null.
-
-    Most columns hold no character to escape and no text with spaces at its ends. A look at
-    the text's bytes tells (it may see one where there is none, never the reverse), so the
-    rewriting passes run only on the columns where they may change something.
+    Rows are formatted `CHUNK_ROWS` or so at a time on this thread while the last ones are
+    deflated on a helper thread (deflate releases the GIL); copied segments are read in turn.
     """
-    data, offsets = _bytes_of(texts)
-    if _may_be_unwritable(data) and _any_match(texts, _UNWRITABLE_RE2):
-        texts = pa.array([_writable(text) for text in texts.to_pylist()], _STR)
-    if np.isin(data, _ESCAPED_BYTES).any():
-        for character, entity in _ENTITIES.items():
-            texts = pc.replace_substring(texts, character, entity)
-    if not _may_be_padded(data, offsets):
-        return _join(_TEXT, texts, "</t></is></c>")
-    return pc.if_else(
-        pc.match_substring_regex(texts, _PADDED_RE2),
-        _join(_PRESERVED_TEXT, texts, "</t></is></c>"),
-        _join(_TEXT, texts, "</t></is></c>"),
+    yield deflate_segment(_sheet_start(frame).encode("utf-8"))
+    with ThreadPoolExecutor(max_workers=1) as deflater:
+        pending: Callable[[], list[Segment]] | None = None
+        for group in _groups(bounds, copies):
+            if group[0] in copies:
+                job: Callable[[], list[Segment]] = functools.partial(_copied, copies, group)
+            else:
+                texts = _segment_texts(frame, [bounds[index] for index in group])
+                future = deflater.submit(lambda texts=texts: [deflate_segment(t) for t in texts])
+                job = future.result
+            if pending is not None:
+                yield from pending()
+            pending = job
+        if pending is not None:
+            yield from pending()
+    yield deflate_segment(b"</sheetData></worksheet>")
+
+
+def _sheet_start(frame: pd.DataFrame) -> str:
+    """A worksheet's text up to its first record: the frozen header row."""
+    header = "".join(text_cell(str(column)) for column in frame.columns)
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'
+        f"<row>{header}</row>"
     )
 
 
-def _bytes_of(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """The UTF-8 bytes of `texts` and where each text starts in them (and the last ends)."""
-    _, offsets, data = texts.buffers()
-    ends = np.frombuffer(offsets, np.int64)[texts.offset : texts.offset + len(texts) + 1]
-    if data is None or len(ends) == 0:
-        return np.zeros(0, np.uint8), np.zeros(len(ends), np.int64)
-    return np.frombuffer(data, np.uint8)[ends[0] : ends[-1]], ends - ends[0]
+def _groups(bounds: list[tuple[int, int]], copies: dict[int, object]) -> Iterator[list[int]]:
+    """The segments in turn, as groups: one copied segment, or new ones of ~CHUNK_ROWS rows."""
+    group: list[int] = []
+    for index, (_, last) in enumerate(bounds):
+        if index in copies:
+            if group:
+                yield group
+                group = []
+            yield [index]
+            continue
+        group.append(index)
+        if last - bounds[group[0]][0] >= CHUNK_ROWS:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
-def _may_be_unwritable(data: np.ndarray) -> bool:
-    """Whether the bytes hold a control character, a byte that may start U+FFFE or U+FFFF,
-    or `_x` (which may start an escape): the texts _UNWRITABLE_RE2 may find."""
-    control = (data < 0x20) & ~np.isin(data, _XML_WHITESPACE)
-    escape_start = (data[:-1] == ord("_")) & (data[1:] == ord("x"))
-    return bool(control.any() or (data == 0xEF).any() or escape_start.any())
+def _copied(copies: dict[int, Callable[[], Segment]], group: list[int]) -> list[Segment]:
+    """The copied segments of a group, read now."""
+    return [copies[index]() for index in group]
 
 
-def _may_be_padded(data: np.ndarray, starts: np.ndarray) -> bool:
-    """Whether a text may start or end with a space, tab, CR or LF."""
-    filled = np.flatnonzero(starts[1:] > starts[:-1])
-    first, last = data[starts[filled]], data[starts[filled + 1] - 1]
-    return bool(np.isin(first, _XML_WHITESPACE).any() or np.isin(last, _XML_WHITESPACE).any())
-
-
-def _any_match(texts: pa.Array, pattern: str) -> bool:
-    """Whether any text matches the RE2 `pattern`."""
-    return bool(pc.any(pc.match_substring_regex(texts, pattern)).as_py())
-
-
-def _join(*parts: pa.Array | str) -> pa.Array:
-    """Arrays and constant strings concatenated element-wise (null where any part is null)."""
-    scalars = [pa.scalar(part, _STR) if isinstance(part, str) else part for part in parts]
-    return pc.binary_join_element_wise(*scalars, _SEPARATOR)
-
-
-def _python_dates(dates: pa.Array) -> bool:
-    """Whether every date is within Python's years 1 to 9999 (outside them `_cell` raises)."""
-    days = pc.min_max(dates.cast(pa.int32()))
-    earliest, latest = days["min"].as_py(), days["max"].as_py()
-    return earliest is None or (_PYTHON_DAYS[0] <= earliest and latest <= _PYTHON_DAYS[1])
-
-
-def _utf8(strings: pa.Array) -> memoryview:
-    """The UTF-8 bytes of `strings`, one after another, read in place from the array."""
-    _, offsets, data = strings.buffers()
-    ends = np.frombuffer(offsets, np.int64)[[strings.offset, strings.offset + len(strings)]]
-    return memoryview(data)[ends[0] : ends[1]]
-
-
-def _cell(value: object) -> str:
-    """One cell: empty for null, a number for a number, an inline string for anything else."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return _EMPTY
-    if isinstance(value, bool):
-        return f'<c t="b"><v>{int(value)}</v></c>'
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()  # numpy scalars
-    if isinstance(value, int | float):
-        return f"<c><v>{value!r}</v></c>" if math.isfinite(value) else _text_cell(str(value))
-    if isinstance(value, dt.date):
-        return _text_cell(value.isoformat())
-    return _text_cell(str(value))
-
-
-def _text_cell(text: str) -> str:
-    """A string cell holding `text` as written (never evaluated)."""
-    start = _PRESERVED_TEXT if _PADDED.search(text) else _TEXT
-    return f"{start}{escape(_writable(text))}</t></is></c>"
-
-
-def _writable(text: str | None) -> str | None:
-    """`text` with the characters XML cannot carry written as Excel's `_xHHHH_` escapes."""
-    if text is None:
-        return None
-    return _UNWRITABLE.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
+def _segment_texts(frame: pd.DataFrame, bounds: list[tuple[int, int]]) -> list[memoryview]:
+    """The text of each of these consecutive segments, formatted in one go."""
+    first = bounds[0][0]
+    rows = row_texts(frame.iloc[first : bounds[-1][1]])
+    _, offsets, data = rows.buffers()
+    ends = np.frombuffer(offsets, np.int64)[rows.offset : rows.offset + len(rows) + 1]
+    text = memoryview(data)
+    return [text[ends[start - first] : ends[end - first]] for start, end in bounds]
