@@ -26,6 +26,8 @@ from jrr.flows.csv_cells import csv_text
 if TYPE_CHECKING:
     import pandas as pd
 
+    from jrr.flows.workbook_segments import SheetLayout
+
 LAYOUT_PATH = Path(".jrr/cache/release-layout.pickle")
 _COPY_LIMIT = 1 << 30  # bytes copied by one system call at most
 _READ_LIMIT = 1 << 24  # bytes held at once where the kernel cannot copy
@@ -38,7 +40,7 @@ class ReleaseLayout:
     version: str
     files: dict[str, str]  # name → SHA-256 of every file the layout describes
     csv_ends: dict[str, np.ndarray]  # per table: the byte offset where each row's line ends
-    sheets: dict[str, np.ndarray]  # per table: its workbook segments (workbook_segments)
+    sheets: dict[str, SheetLayout]  # per table: its workbook segments and row marks
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,14 @@ def load_layout(root: Path) -> ReleaseLayout | None:
             layout = pickle.load(stream)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
-    return layout if isinstance(layout, ReleaseLayout) else None
+    return layout if isinstance(layout, ReleaseLayout) and _current_format(layout) else None
+
+
+def _current_format(layout: ReleaseLayout) -> bool:
+    """Whether a kept layout has this code's form (one kept by older code may not)."""
+    from jrr.flows.workbook_segments import SheetLayout
+
+    return all(isinstance(sheet, SheetLayout) for sheet in layout.sheets.values())
 
 
 def save_layout(root: Path, layout: ReleaseLayout) -> None:

@@ -21,7 +21,7 @@ from jrr.flows.carry_over import (
 from jrr.flows.files import file_entry, json_bytes, write_csv
 from jrr.flows.release_metadata import CITATION_NAME, NAME, package_metadata, render_citation
 from jrr.flows.workbook import write_workbook
-from jrr.flows.workbook_segments import CarriedSheets
+from jrr.flows.workbook_segments import CarriedSheets, SheetLayout
 from jrr.schemas import TABLES
 from jrr.schemas.io import CHANGES_NAME, PARQUET_MEDIATYPE, TWIN_SUFFIX
 
@@ -110,7 +110,7 @@ def _keep_layout(
     root: Path,
     plan: ReleasePlan,
     csv_ends: dict[str, np.ndarray | None],
-    sheets: dict[str, np.ndarray],
+    sheets: dict[str, SheetLayout],
     entry: Callable[[str], dict[str, Any]],
 ) -> None:
     """Keep where this release's rows lie in its files, for the next release to copy them."""

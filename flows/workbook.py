@@ -40,6 +40,7 @@ from jrr.flows.workbook_parts import (
 from jrr.flows.workbook_segments import (
     SEGMENT,
     CarriedSheets,
+    SheetLayout,
     carried_run,
     row_marks,
     segment_bounds,
@@ -56,11 +57,11 @@ def write_workbook(
     date: str,
     max_rows: int = MAX_DATA_ROWS,
     carried: CarriedSheets | None = None,
-) -> dict[str, np.ndarray]:
+) -> dict[str, SheetLayout]:
     """Write every table as sheets of an .xlsx at `path`, stamped with the release `date`.
 
     Segments of rows the previous release's workbook already holds (`carried`) are copied
-    from it. Returns each table's segments (SEGMENT records), for the next release to copy.
+    from it. Returns each table's SheetLayout, for the next release to copy from.
     """
     stamp = dt.datetime.fromisoformat(date)
     sheets = [
@@ -81,9 +82,7 @@ def write_workbook(
         ]
         for name, text in parts:
             writer.write_part(name, [deflate_segment(text.encode("utf-8"))])
-        marks = {
-            name: row_marks(_first_column(frame), len(frame)) for name, frame in tables.items()
-        }
+        marks = {name: _marks(frame, name, carried) for name, frame in tables.items()}
         for number, (_, name, start, end) in enumerate(sheets, 1):
             frame, bounds = tables[name], segment_bounds(marks[name], start, end)
             copies = _copies(carried, name, bounds, previous)
@@ -94,7 +93,10 @@ def write_workbook(
                     (first, last, offset, len(segment.data), segment.crc, segment.size)
                 )
         writer.close()
-    return {name: np.array(records, SEGMENT) for name, records in layout.items()}
+    return {
+        name: SheetLayout(np.array(records, SEGMENT), marks[name])
+        for name, records in layout.items()
+    }
 
 
 @contextmanager
@@ -110,9 +112,12 @@ def _opened(carried: CarriedSheets | None) -> Iterator[int | None]:
         os.close(descriptor)
 
 
-def _first_column(frame: pd.DataFrame) -> pd.Series | None:
-    """The column whose cells decide where segments end (a table's id, as a rule)."""
-    return frame.iloc[:, 0] if len(frame.columns) else None
+def _marks(frame: pd.DataFrame, table: str, carried: CarriedSheets | None) -> np.ndarray:
+    """Per row, whether a segment may end after it: decided by its first cell (its id, as a
+    rule), and for the rows of the previous release taken from its layout."""
+    column = frame.iloc[:, 0] if len(frame.columns) else None
+    known = None if carried is None else carried.marks(table, column)
+    return row_marks(column, len(frame)) if known is None else known
 
 
 def _copies(

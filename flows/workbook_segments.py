@@ -40,18 +40,26 @@ SEGMENT = np.dtype(
 
 
 @dataclass(frozen=True)
+class SheetLayout:
+    """How a table's rows were cut into segments, and where those are in the workbook file."""
+
+    segments: np.ndarray  # SEGMENT records
+    marks: np.ndarray  # per row: whether a segment may end after it (row_marks)
+
+
+@dataclass(frozen=True)
 class CarriedSheets:
-    """What a workbook may copy from the previous release's: that workbook's file, where each
-    table's segments are in it, and for each row of each table the row of the previous
-    release it is (-1 for a row written anew)."""
+    """What a workbook may copy from the previous release's: that workbook's file, each
+    table's SheetLayout in it, and for each row of each table the row of the previous release
+    it is (-1 for a row written anew)."""
 
     path: Path
-    segments: dict[str, np.ndarray]  # SEGMENT records, per table
+    layouts: dict[str, SheetLayout]
     rows: dict[str, np.ndarray]
 
     def reusable(self, table: str) -> dict[tuple[int, int], tuple[int, int, int, int]] | None:
         """The previous segments of `table` by their (start, end) rows, or None if none."""
-        if table not in self.segments or table not in self.rows:
+        if table not in self.layouts or table not in self.rows:
             return None
         return {
             (int(s["start"]), int(s["end"])): (
@@ -60,8 +68,20 @@ class CarriedSheets:
                 int(s["crc"]),
                 int(s["size"]),
             )
-            for s in self.segments[table]
+            for s in self.layouts[table].segments
         }
+
+    def marks(self, table: str, column: pd.Series | None) -> np.ndarray | None:
+        """row_marks of a table's `column`, those of previous rows taken from their layout."""
+        rows, layout = self.rows.get(table), self.layouts.get(table)
+        if column is None or rows is None or layout is None or len(rows) != len(column):
+            return None
+        kept = rows >= 0
+        marks = np.zeros(len(rows), bool)
+        marks[kept] = layout.marks[rows[kept]]
+        new = np.flatnonzero(~kept)
+        marks[new] = row_marks(column.iloc[new], len(new))
+        return marks
 
 
 def row_marks(column: pd.Series | None, rows: int) -> np.ndarray:
