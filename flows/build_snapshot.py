@@ -16,6 +16,7 @@ import dataclasses
 import json
 import os
 import pickle
+import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 SNAPSHOT_DIR = Path(".jrr/cache/build")
 PUBLISHED_PATH = Path(".jrr/cache/published-build.json")
 RecordKey = tuple[str, str]  # (table, record id); an article's own metadata is ("articles", id)
+_KEEPING: list[threading.Thread] = []  # snapshots being written in the background
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ def snapshot_path(root: Path, version: str) -> Path:
 
 
 def load_snapshot(root: Path, version: str) -> Snapshot | None:
-    """The snapshot of this code version, or None if absent or unreadable."""
+    """The snapshot of this code version, or None if absent or unreadable (once any being kept
+    in the background is written)."""
+    wait_for_kept()
     try:
         with snapshot_path(root, version).open("rb") as stream:
             snapshot = _read(stream)
@@ -115,6 +119,19 @@ def save_snapshot(root: Path, snapshot: Snapshot) -> bool:
         if other != path:
             other.unlink(missing_ok=True)
     return True
+
+
+def keep_in_background(root: Path, snapshot: Snapshot) -> None:
+    """save_snapshot on a thread of its own, while the release goes on (load_snapshot waits)."""
+    thread = threading.Thread(target=save_snapshot, args=(root, snapshot), name="keep-build")
+    thread.start()  # not a daemon: the process ends only once the snapshot is written
+    _KEEPING.append(thread)
+
+
+def wait_for_kept() -> None:
+    """Return once every snapshot being kept in the background is written (or skipped)."""
+    while _KEEPING:
+        _KEEPING.pop().join()
 
 
 def record_published(root: Path, build_id: str, release: dict[str, Any]) -> None:

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 from jrr.flows.annotations import Annotations
 from jrr.flows.article_cache import ArticleCache, key_of_files, unit_key
 from jrr.flows.article_unit import ArticleUnit, Quote, Shared, process_unit, unit_names
-from jrr.flows.build_snapshot import Snapshot, load_snapshot, mentions_of, save_snapshot
+from jrr.flows.build_snapshot import (
+    Snapshot,
+    keep_in_background,
+    load_snapshot,
+    mentions_of,
+    save_snapshot,
+)
 from jrr.flows.collector import collector_paused
 from jrr.flows.evidence import Resolved
 from jrr.flows.file_digests import FileDigests
@@ -160,12 +166,19 @@ def _consolidate(
             snapshot = Snapshot(
                 cache.version, keys, rebuilt.mentions, dataset.tables, dataset.renames
             )
-            return _kept(root, dataset, snapshot)
+            # Kept while the release goes on: if it cannot be written, the last one stays, and
+            # the next build, spliced into that one, diffs against the release read back.
+            keep_in_background(root, snapshot)
+            return dataclasses.replace(dataset, build_id=snapshot.build_id)
     return _consolidate_whole(root, cache, quiet)
 
 
 def _kept(root: Path, dataset: Dataset, snapshot: Snapshot) -> Dataset:
-    """Keep `snapshot` of `dataset`'s build; the dataset, named by the snapshot if it was kept."""
+    """Keep `snapshot` of `dataset`'s build; the dataset, named by the snapshot if it was kept.
+
+    A whole build keeps it before going on: at its size, writing it alongside the release
+    would add to the release's peak memory.
+    """
     if not save_snapshot(root, snapshot):
         return dataset
     return dataclasses.replace(dataset, build_id=snapshot.build_id)

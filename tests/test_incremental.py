@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_article_cache import assert_same
 
-from jrr.flows import corpus
-from jrr.flows.build_snapshot import SNAPSHOT_DIR
+from jrr.flows import caching, corpus
+from jrr.flows.build_snapshot import SNAPSHOT_DIR, load_snapshot
 from jrr.flows.pipeline import build_dataset, build_uncached
 from jrr.flows.problems import InputError
 
@@ -256,3 +256,12 @@ def test_any_sequence_of_edits_builds_as_a_whole_build(steps: list[str]) -> None
             built = build_dataset(project)
             assert_same(built.tables, whole.tables)
             assert built.renames == whole.renames
+
+
+def test_an_incremental_build_is_kept_while_the_release_goes_on(project: Path) -> None:
+    build_dataset(project)
+    EDITS["a value of a record"](project)
+    dataset = build_dataset(project)
+    kept = load_snapshot(project, caching.code_version())  # once the build is written
+    assert kept is not None and kept.build_id == dataset.build_id
+    assert_same(kept.tables, dataset.tables)
