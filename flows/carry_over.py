@@ -109,25 +109,31 @@ def write_table_csv(
 ) -> np.ndarray | None:
     """Write a table's CSV (files.write_csv's bytes), copying the rows the latest release holds;
     where each row's line ends, or None if the table has no Arrow path (written by pandas)."""
+    old = _previous_csv(carried, table, frame)
+    if old is None:
+        return _write_whole(frame, path)
+    old_path, old_ends, rows, header = old
+    with path.open("wb", buffering=0) as stream:  # unbuffered: copies append to the same file
+        _write_all(stream.fileno(), header)
+        with old_path.open("rb") as source:
+            lengths = list(_spliced_rows(frame, rows, old_ends, len(header), source, stream))
+    return _ends(len(header), lengths)
+
+
+def _write_whole(frame: pd.DataFrame, path: Path) -> np.ndarray | None:
+    """Write a table's CSV row by row; where each row's line ends (None if written by pandas)."""
     text = csv_text(frame)
     if text is None:
         from jrr.flows.files import write_csv_with_pandas
 
         write_csv_with_pandas(frame, path)
         return None
-    old = _previous_csv(carried, table, text.header)
     lengths = []
-    with path.open("wb", buffering=0) as stream:  # unbuffered: copies append to the same file
+    with path.open("wb", buffering=0) as stream:
         _write_all(stream.fileno(), text.header)
-        if old is None:
-            for data, row_lengths in text.chunks:
-                _write_all(stream.fileno(), data)
-                lengths.append(row_lengths)
-        else:
-            old_path, old_ends, rows = old
-            with old_path.open("rb") as source:
-                runs = _spliced_rows(frame, rows, old_ends, len(text.header), source, stream)
-                lengths = list(runs)
+        for data, row_lengths in text.chunks:
+            _write_all(stream.fileno(), data)
+            lengths.append(row_lengths)
     return _ends(len(text.header), lengths)
 
 
@@ -140,16 +146,23 @@ def copy_unchanged(carried: Carried | None, table: str, name: str, target: Path)
 
 
 def _previous_csv(
-    carried: Carried | None, table: str, header: bytes
-) -> tuple[Path, np.ndarray, np.ndarray] | None:
-    """The latest release's CSV of `table`, its row ends and the rows it shares, if usable."""
+    carried: Carried | None, table: str, frame: pd.DataFrame
+) -> tuple[Path, np.ndarray, np.ndarray, bytes] | None:
+    """The latest release's CSV of `table`, its row ends, the rows it shares and the header,
+    if rows can be copied from it: its header is the same, and every column's type has an
+    Arrow path (decided by the type alone, so any slice of rows has it too)."""
     if carried is None or table not in carried.rows or table not in carried.layout.csv_ends:
+        return None
+    if any(isinstance(dtype, np.dtype) and dtype.kind == "O" for dtype in frame.dtypes):
+        return None
+    empty = csv_text(frame.iloc[:0])
+    if empty is None:
         return None
     path = carried.folder / f"{table}.csv"
     with path.open("rb") as stream:
-        if stream.read(len(header)) != header:  # other columns: every row is new
+        if stream.read(len(empty.header)) != empty.header:  # other columns: every row is new
             return None
-    return path, carried.layout.csv_ends[table], carried.rows[table]
+    return path, carried.layout.csv_ends[table], carried.rows[table], empty.header
 
 
 def _spliced_rows(

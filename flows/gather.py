@@ -2,8 +2,9 @@
 
 A spliced table is the last build's rows in their order with a few dropped and a few new rows
 put in place: its order is a few long runs of consecutive rows. Arrow's take over the two
-frames' chunks looks up each row's chunk (~2 s for the claims of 100,000 articles); copying each
-run's slice into one array is a copy at memory speed. Columns that are not Arrow arrays are
+frames' chunks looks up each row's chunk (~2 s for the claims of 100,000 articles), and copying
+each run into one array took 1.4 s for every table; each run's slice becomes a chunk of the
+new column instead, sharing the old column's memory. Columns that are not Arrow arrays are
 taken as pandas takes them.
 """
 
@@ -57,5 +58,4 @@ def _column(
     for start, rows in runs:
         source, offset = (sources[0], start) if start < boundary else (sources[1], start - boundary)
         pieces.extend(source.slice(offset, rows).chunks)
-    joined = pa.concat_arrays(pieces) if pieces else pa.array([], sources[0].type)
-    return pd.array(joined, dtype=values.dtype)
+    return pd.array(pa.chunked_array(pieces, sources[0].type), dtype=values.dtype)

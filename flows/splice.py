@@ -112,8 +112,7 @@ def _splice_order(
     and the new rows (len(old) + theirs), in published order; None if the order is not
     certain. The kept rows are never copied on their own: one gathering makes the table."""
     kept_at = np.flatnonzero(~rebuilt)
-    kept_keys = old[sort_key_columns(table)].iloc[kept_at].reset_index(drop=True)
-    order = merged_order(table, kept_keys, new)
+    order = merged_order(table, old[sort_key_columns(table)], new, kept_at)
     if order is None:
         return None
     return np.concatenate([kept_at, len(old) + np.arange(len(new))])[order]

@@ -70,10 +70,15 @@ def sort_key_columns(table: str) -> list[str]:
     return [key]
 
 
-def merged_order(table: str, kept: pd.DataFrame, added: pd.DataFrame) -> np.ndarray | None:
+def merged_order(
+    table: str, kept: pd.DataFrame, added: pd.DataFrame, kept_rows: np.ndarray | None = None
+) -> np.ndarray | None:
     """Row positions of `kept` (in published order) and `added` (in published order, after
-    them), merged in published order; None if a row of each has the same sort key."""
-    old_keys = _SortKeys(table, kept)
+    them), merged in published order; None if a row of each has the same sort key.
+
+    With `kept_rows`, the kept rows are those rows of `kept` (in that order), read in place.
+    """
+    old_keys = _SortKeys(table, kept, kept_rows)
     new_keys = _SortKeys(table, added)
     positions = []
     for row in range(len(added)):
@@ -82,21 +87,25 @@ def merged_order(table: str, kept: pd.DataFrame, added: pd.DataFrame) -> np.ndar
         if position < len(old_keys) and old_keys[position] == key:
             return None
         positions.append(position)
-    return np.insert(np.arange(len(kept)), positions, len(kept) + np.arange(len(added)))
+    count = len(old_keys)
+    return np.insert(np.arange(count), positions, count + np.arange(len(added)))
 
 
 class _SortKeys(Sequence[tuple[Any, ...]]):
     """The sort key of each row of a typed frame, computed when asked (as sort_rows orders)."""
 
-    def __init__(self, table: str, frame: pd.DataFrame) -> None:
+    def __init__(self, table: str, frame: pd.DataFrame, rows: np.ndarray | None = None) -> None:
         self.events = table in _EVENT_TABLES
         self.columns = [frame[name].array for name in sort_key_columns(table)]
-        self.length = len(frame)
+        self.rows = rows
+        self.length = len(frame) if rows is None else len(rows)
 
     def __len__(self) -> int:
         return self.length
 
     def __getitem__(self, row: Any) -> tuple[Any, ...]:
+        if self.rows is not None:
+            row = int(self.rows[row])
         values = [_plain(column[row]) for column in self.columns]
         if self.events:
             start, end, key = values
