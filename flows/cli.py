@@ -49,28 +49,32 @@ class CommandError(Exception):
 
 def run_release(args: argparse.Namespace) -> int:
     """Build, validate, diff and publish (or, with --dry-run, show what would be published)."""
-    from jrr.flows import prefect_settings
+    from jrr.flows import prefect_settings, run_server
 
     root = args.root.resolve()
     _check_release_arguments(args)
     prefect_settings.configure(root)
-    try:
-        from jrr.flows.publish import PublishError
-        from jrr.flows.release import flow_for
+    with run_server.temporary_server() as server:  # starting while the release gets ready
+        try:
+            from jrr.flows.publish import PublishError
+            from jrr.flows.release import flow_for
 
-        release_flow = flow_for(args.dask or os.environ.get(DASK_VARIABLE))
-    except ModuleNotFoundError as error:
-        raise CommandError(
-            f"{error.name} is missing: the release pipeline needs the project's pipeline extra "
-            "(make release installs it; or pip install -e '.[pipeline]'; --dask also needs "
-            "prefect-dask and distributed, in the same extra)"
-        ) from error
+            release_flow = flow_for(args.dask or os.environ.get(DASK_VARIABLE))
+        except ModuleNotFoundError as error:
+            raise CommandError(
+                f"{error.name} is missing: the release pipeline needs the project's pipeline "
+                "extra (make release installs it; or pip install -e '.[pipeline]'; --dask also "
+                "needs prefect-dask and distributed, in the same extra)"
+            ) from error
+        if server is not None:
+            from jrr.flows.warm_start import warm_up
 
-    prefect_settings.hide_expected_failures(InputError, PublishError)
-    with prefect_settings.local_run():
-        state = release_flow(
-            root=root, note=args.note, date=args.date, dry_run=args.dry_run, return_state=True
-        )
+            warm_up(root)
+        prefect_settings.hide_expected_failures(InputError, PublishError)
+        with prefect_settings.local_run(), run_server.used_by_flow_runs(server):
+            state = release_flow(
+                root=root, note=args.note, date=args.date, dry_run=args.dry_run, return_state=True
+            )
     try:
         outcome = state.result(raise_on_failure=True)
     except PublishError as error:

@@ -40,6 +40,7 @@ from jrr.flows.held import held, hold, values_of_one_run
 from jrr.flows.problems import InputError
 from jrr.flows.progress import progress_bar
 from jrr.flows.publish import latest_version, publish, read_index, repair_derived
+from jrr.flows.warm_start import take_keys
 
 if TYPE_CHECKING:
     from jrr.flows.pipeline import Dataset
@@ -183,7 +184,7 @@ def _process_articles(root: Path, version: str) -> dict[str, str]:
     ids = article_ids(root)
     cache = ArticleCache(root, version)
     with progress_bar(len(ids), "articles") as advance:
-        keys = article_keys(root, ids, version)
+        keys = take_keys(root, version, ids) or article_keys(root, ids, version)
         stored = cache.stored_keys()
         missing = [article_id for article_id, key in keys.items() if key not in stored]
         advance(len(ids) - len(missing))

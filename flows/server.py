@@ -53,7 +53,7 @@ def start(home: Path, port: int, log: Path) -> Server:
         )
     server = Server(process.pid, f"http://{HOST}:{port}/api")
     deadline = time.monotonic() + STARTUP_SECONDS
-    while not _healthy(server.api_url):
+    while not healthy(server.api_url):
         if process.poll() is not None or time.monotonic() > deadline:
             stop(server.pid)
             raise RuntimeError(f"the Prefect server did not start; see {log}")
@@ -89,7 +89,7 @@ def _port_free(port: int) -> bool:
         return probe.connect_ex((HOST, port)) != 0
 
 
-def _healthy(api_url: str) -> bool:
+def healthy(api_url: str) -> bool:
     """True once the server answers its health check."""
     try:
         with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:

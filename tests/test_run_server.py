@@ -1,0 +1,104 @@
+"""Without PREFECT_API_URL, `jrr release` starts the temporary API server as its first step,
+keys the articles while it starts, runs the flow against it, and stops it at the end.
+
+These tests run Python in a subprocess: the test session's own Prefect API (conftest) must not
+be seen. The project is a copy of the golden corpus.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import GOLDEN
+
+from jrr.flows import caching, warm_start
+from jrr.flows.corpus import article_ids, article_keys
+
+
+def _without_api() -> dict[str, str]:
+    """This environment, without a Prefect API to use."""
+    return {name: value for name, value in os.environ.items() if name != "PREFECT_API_URL"}
+
+
+def _processes_with_home(home: Path) -> list[int]:
+    """Ids of running processes whose PREFECT_HOME is `home`."""
+    marker = f"PREFECT_HOME={home}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
+def test_the_flow_runs_against_the_server_started_first_which_then_stops(tmp_path: Path) -> None:
+    script = """
+import sys
+from pathlib import Path
+from jrr.flows import prefect_settings, run_server
+prefect_settings.configure(Path(sys.argv[1]))
+with run_server.temporary_server() as server:
+    from prefect import flow
+    from prefect.settings import PREFECT_API_URL
+
+    @flow
+    def which_api() -> str:
+        return str(PREFECT_API_URL.value())
+
+    with prefect_settings.local_run(), run_server.used_by_flow_runs(server):
+        used = which_api()
+    print(used == server.api_url, server.process.poll() is None)
+print(server.process.poll() is not None)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        env=_without_api(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True"], result.stdout + result.stderr
+    assert _processes_with_home(tmp_path / ".prefect") == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
+def test_a_release_without_an_api_publishes_and_leaves_no_server(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(GOLDEN / "raw", project / "raw")
+    command = [sys.executable, "-c", "import sys; from jrr.flows.cli import main; sys.exit(main())"]
+    result = subprocess.run(
+        [*command, "release", "--root", str(project), "--date", "2026-01-15"],
+        env=_without_api(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("published v1.0.0")
+    assert _processes_with_home(project / ".prefect") == []
+
+
+def test_keys_found_while_the_server_starts_are_taken_once(project: Path) -> None:
+    version = caching.code_version()
+    ids = article_ids(project)
+    warm_start.warm_up(project)
+    assert warm_start.take_keys(project, version, ids) == article_keys(project, ids, version)
+    assert warm_start.take_keys(project, version, ids) is None
+
+
+def test_keys_of_another_listing_are_not_taken(project: Path) -> None:
+    version = caching.code_version()
+    ids = article_ids(project)
+    warm_start.warm_up(project)
+    assert warm_start.take_keys(project, version, ids[1:]) is None
+    assert warm_start.take_keys(project, version, ids) is None  # dropped, not kept for later
