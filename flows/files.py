@@ -73,7 +73,14 @@ def number_text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+HASH_CHUNK_BYTES = 1 << 24  # read and hashed at a time: a large file is never held whole
+
+
 def file_entry(folder: Path, name: str) -> dict[str, Any]:
     """A file's name, SHA-256 and size."""
-    data = (folder / name).read_bytes()
-    return {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    digest, size = hashlib.sha256(), 0
+    with (folder / name).open("rb", buffering=0) as stream:
+        while chunk := stream.read(HASH_CHUNK_BYTES):
+            digest.update(chunk)
+            size += len(chunk)
+    return {"path": name, "sha256": digest.hexdigest(), "bytes": size}

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,34 +66,59 @@ def workbook_name(version: str) -> str:
 
 
 def write_release_folder(folder: Path, plan: ReleasePlan) -> list[dict[str, Any]]:
-    """Write every file of a release into `folder`; return releases.json's file entries."""
+    """Write every file of a release into `folder`; return releases.json's file entries.
+
+    Each data file is hashed on a helper thread as soon as it is written, while the next one
+    is (hashing and most writing release the GIL).
+    """
     folder.mkdir(parents=True)
-    carried, csv_ends = plan.carried, {}
-    for name, frame in plan.tables.items():
-        csv_ends[name] = write_table_csv(frame, folder / f"{name}.csv", name, carried)
-        if not copy_unchanged(carried, name, f"{name}.parquet", folder / f"{name}.parquet"):
-            frame.to_parquet(folder / f"{name}.parquet", index=False)
-    write_csv(plan.changes, folder / f"{CHANGES_NAME}.csv")
-    sheets = write_workbook(
-        folder / workbook_name(plan.version), plan.tables, plan.date, carried=_sheets(carried)
-    )
+    with ThreadPoolExecutor(max_workers=1) as hashing:
+        hashed: dict[str, Future[dict[str, Any]]] = {}
+
+        def written(name: str) -> None:
+            """Start hashing the file `name`, now written."""
+            hashed[name] = hashing.submit(file_entry, folder, name)
+
+        carried, csv_ends = plan.carried, {}
+        for name, frame in plan.tables.items():
+            csv_ends[name] = write_table_csv(frame, folder / f"{name}.csv", name, carried)
+            written(f"{name}.csv")
+            if not copy_unchanged(carried, name, f"{name}.parquet", folder / f"{name}.parquet"):
+                frame.to_parquet(folder / f"{name}.parquet", index=False)
+            written(f"{name}.parquet")
+        write_csv(plan.changes, folder / f"{CHANGES_NAME}.csv")
+        written(f"{CHANGES_NAME}.csv")
+        book = workbook_name(plan.version)
+        sheets = write_workbook(folder / book, plan.tables, plan.date, carried=_sheets(carried))
+        written(book)
+        entries = _write_metadata(folder, plan, {name: f.result() for name, f in hashed.items()})
+    if plan.layout_root is not None:
+        _keep_layout(plan.layout_root, plan, csv_ends, sheets, {e["path"]: e for e in entries})
+    return entries
+
+
+def _write_metadata(
+    folder: Path, plan: ReleasePlan, hashed: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Write the codebook, citation, datapackage.json and SHA256SUMS beside the data files
+    (whose entries are `hashed`); return every file's entry."""
     if plan.codebook:
         (folder / CODEBOOK_NAME).write_text(plan.codebook, encoding="utf-8", newline="\n")
     (folder / CITATION_NAME).write_text(
         render_citation(plan.version, plan.date), encoding="utf-8", newline="\n"
     )
-    entry = functools.cache(lambda name: file_entry(folder, name))  # each file hashed once
     schemas = plan.table_schemas
-    resources = [_table(entry(f"{name}.csv"), name, schemas[name]) for name in plan.tables]
+    resources = [_table(hashed[f"{name}.csv"], name, schemas[name]) for name in plan.tables]
     resources += [_parquet_twin(name, schemas[name]) for name in plan.tables]
-    resources.append(_changes(entry(f"{CHANGES_NAME}.csv"), plan.changes))
+    resources.append(_changes(hashed[f"{CHANGES_NAME}.csv"], plan.changes))
     datapackage = {**package_metadata(plan.version, plan.date), "resources": resources}
     (folder / "datapackage.json").write_bytes(json_bytes(datapackage))
-    entries = [entry(path.name) for path in sorted(folder.iterdir())]
+    entries = [
+        hashed[path.name] if path.name in hashed else file_entry(folder, path.name)
+        for path in sorted(folder.iterdir())
+    ]
     sums = "".join(f"{entry['sha256']}  {entry['path']}\n" for entry in entries)
     (folder / "SHA256SUMS").write_text(sums, encoding="utf-8", newline="\n")
-    if plan.layout_root is not None:
-        _keep_layout(plan.layout_root, plan, csv_ends, sheets, entry)
     return [*entries, file_entry(folder, "SHA256SUMS")]
 
 
@@ -111,13 +135,13 @@ def _keep_layout(
     plan: ReleasePlan,
     csv_ends: dict[str, np.ndarray | None],
     sheets: dict[str, SheetLayout],
-    entry: Callable[[str], dict[str, Any]],
+    entries: dict[str, dict[str, Any]],
 ) -> None:
     """Keep where this release's rows lie in its files, for the next release to copy them."""
     ends = {name: rows for name, rows in csv_ends.items() if rows is not None}
     names = [f"{name}.csv" for name in ends] + [workbook_name(plan.version)]
     names += [f"{name}.parquet" for name in plan.tables]
-    files = {name: entry(name)["sha256"] for name in names}
+    files = {name: entries[name]["sha256"] for name in names}
     save_layout(root, ReleaseLayout(plan.version, files, ends, sheets))
 
 

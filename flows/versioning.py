@@ -10,6 +10,7 @@ from jrr.flows.build_snapshot import published_build
 from jrr.flows.carry_over import Carried, carried_from
 from jrr.flows.changelog import render_section
 from jrr.flows.diff import Diff, diff_versions, next_version
+from jrr.flows.gather import rows_where
 from jrr.flows.pipeline import Dataset, Spliced
 from jrr.flows.publish import PublishError, check_latest_intact, read_index
 from jrr.flows.release_folder import ReleasePlan, read_codebook, write_release_folder
@@ -49,7 +50,7 @@ def diff_spliced(spliced: Spliced, dataset: Dataset, schemas: dict[str, dict[str
     Every other row was kept as it was, so it cannot differ.
     """
     after = {
-        name: frame[in_affected(name, frame, spliced.affected).to_numpy()]
+        name: rows_where(frame, in_affected(name, frame, spliced.affected).to_numpy())
         for name, frame in dataset.tables.items()
     }
     diff = diff_versions(spliced.before, schemas, after, schemas, dataset.renames)

@@ -13,7 +13,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jrr.flows.gather import gathered, runs_of
+from jrr.flows.gather import gathered, rows_where, runs_of
 
 TEXT = st.none() | st.text(alphabet="ab-é日", max_size=4)
 ROW = st.tuples(TEXT, st.integers(-5, 5), st.booleans(), st.none() | st.dates())
@@ -84,3 +84,17 @@ def test_frames_of_other_types_are_taken_by_pandas() -> None:
 def test_dates_survive_as_dates() -> None:
     old = frame([("a", 1, True, dt.date(2019, 1, 2))])
     assert gathered(old, old, np.array([1, 0]))["day"].tolist() == [dt.date(2019, 1, 2)] * 2
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=st.lists(ROW, max_size=30),
+    chunks=st.integers(1, 5),
+    picks=st.lists(st.booleans(), max_size=30),
+)
+def test_rows_taken_chunk_by_chunk_are_those_a_mask_selects(
+    rows: list[tuple[object, ...]], chunks: int, picks: list[bool]
+) -> None:
+    table = frame(rows, chunks)
+    mask = np.array([index < len(picks) and picks[index] for index in range(len(rows))], bool)
+    pd.testing.assert_frame_equal(rows_where(table, mask), table[mask])

@@ -11,13 +11,17 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from conftest import GOLDEN
+from helpers import release_without_orchestrator as release
 
-from jrr.flows import caching, warm_start
+from jrr.flows import caching, file_digests, warm_start
 from jrr.flows.corpus import article_ids, article_keys
+from jrr.flows.publish import PublishError, check_latest_intact, read_index
+from jrr.flows.release_digests import ReleaseDigests
 
 
 def _without_api() -> dict[str, str]:
@@ -102,3 +106,22 @@ def test_keys_of_another_listing_are_not_taken(project: Path) -> None:
     warm_start.warm_up(project)
     assert warm_start.take_keys(project, version, ids[1:]) is None
     assert warm_start.take_keys(project, version, ids) is None  # dropped, not kept for later
+
+
+def test_the_latest_release_is_checked_while_the_server_starts(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release(project, "2026-01-01")
+    monkeypatch.setattr(file_digests, "_now", lambda: time.time() + 60)  # written long ago
+    warm_start.warm_up(project)
+    folder = project / "dataset" / "v1.0.0"
+    remembered = ReleaseDigests(project).entries
+    assert {os.fspath(path.absolute()) for path in folder.iterdir()} <= set(remembered)
+
+
+def test_a_damaged_latest_release_is_left_for_the_flow_to_report(project: Path) -> None:
+    release(project, "2026-01-01")
+    (project / "dataset" / "v1.0.0" / "meetings.csv").write_text("damaged\n")
+    warm_start.warm_up(project)  # does not raise
+    with pytest.raises(PublishError, match="does not match the checksums"):
+        check_latest_intact(project / "dataset", read_index(project / "dataset")["releases"])
