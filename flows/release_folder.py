@@ -69,10 +69,11 @@ def write_release_folder(folder: Path, plan: ReleasePlan) -> list[dict[str, Any]
     """Write every file of a release into `folder`; return releases.json's file entries.
 
     Each data file is hashed on a helper thread as soon as it is written, while the next one
-    is (hashing and most writing release the GIL).
+    is; the Parquet files are written on another, alongside the CSV files and the workbook
+    (pyarrow, hashing and most writing release the GIL).
     """
     folder.mkdir(parents=True)
-    with ThreadPoolExecutor(max_workers=1) as hashing:
+    with ThreadPoolExecutor(max_workers=1) as hashing, ThreadPoolExecutor(1) as parquet:
         hashed: dict[str, Future[dict[str, Any]]] = {}
 
         def written(name: str) -> None:
@@ -80,21 +81,30 @@ def write_release_folder(folder: Path, plan: ReleasePlan) -> list[dict[str, Any]
             hashed[name] = hashing.submit(file_entry, folder, name)
 
         carried, csv_ends = plan.carried, {}
+        parquets = [parquet.submit(_write_parquet, folder, plan, name) for name in plan.tables]
         for name, frame in plan.tables.items():
             csv_ends[name] = write_table_csv(frame, folder / f"{name}.csv", name, carried)
             written(f"{name}.csv")
-            if not copy_unchanged(carried, name, f"{name}.parquet", folder / f"{name}.parquet"):
-                frame.to_parquet(folder / f"{name}.parquet", index=False)
-            written(f"{name}.parquet")
         write_csv(plan.changes, folder / f"{CHANGES_NAME}.csv")
         written(f"{CHANGES_NAME}.csv")
         book = workbook_name(plan.version)
         sheets = write_workbook(folder / book, plan.tables, plan.date, carried=_sheets(carried))
         written(book)
+        for name, done in zip(plan.tables, parquets, strict=True):
+            done.result()
+            written(f"{name}.parquet")
         entries = _write_metadata(folder, plan, {name: f.result() for name, f in hashed.items()})
     if plan.layout_root is not None:
         _keep_layout(plan.layout_root, plan, csv_ends, sheets, {e["path"]: e for e in entries})
     return entries
+
+
+def _write_parquet(folder: Path, plan: ReleasePlan, table: str) -> None:
+    """Write a table's Parquet file, or copy it from the latest release if the table is
+    unchanged."""
+    target = folder / f"{table}.parquet"
+    if not copy_unchanged(plan.carried, table, target.name, target):
+        plan.tables[table].to_parquet(target, index=False)
 
 
 def _write_metadata(
