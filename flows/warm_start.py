@@ -22,7 +22,13 @@ from jrr.flows import caching
 from jrr.flows.corpus import article_ids, article_keys
 
 # What a release that changes something imports: done while the server starts, it is free.
-BUILD_MODULES = ("jrr.flows.pipeline", "jrr.flows.versioning", "jrr.flows.release_folder")
+BUILD_MODULES = (
+    "jrr.flows.pipeline",
+    "jrr.flows.versioning",
+    "jrr.flows.release_folder",
+    "jrr.flows.landing_pages",
+    "jrr.flows.timeline",  # matplotlib
+)
 _KEYS: dict[tuple[Path, str], tuple[list[str], dict[str, str]]] = {}
 
 
