@@ -6,7 +6,7 @@ new ones merged in published order. Each table is then checked as a whole: its k
 their model before and its new rows have just passed it, so what a row check would find is
 known, and what is left is checked (unique ids across kept and new rows; any check that is not
 known to look at one row at a time means validating the whole table). Last come the rules
-across tables, over every table.
+across tables, where dropping and adding rows can break them (cross_table_splice).
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from jrr.flows.pipeline import Dataset, Spliced
 from jrr.flows.table_order import merged_order, sort_key_columns
 from jrr.schemas import TABLES
 from jrr.schemas.cross_table import isin
-from jrr.schemas.validation import check_cross_table, checks_row_by_row, validate_frame
+from jrr.schemas.cross_table_splice import Splice, passes_after_splice
+from jrr.schemas.validation import checks_row_by_row, validate_frame
 
 _ABOUT_RECORDS = ("evidence", "claims")  # tables whose rows concern a record of another table
 
@@ -40,7 +41,7 @@ def rebuild_records(
     built = _build_affected(units, affected)
     if built is None:
         return None
-    tables, before, rows = {}, {}, {}
+    tables, before, added, rows = {}, {}, {}, {}
     for name, spec in TABLES.items():
         new, violations = validate_frame(
             name, spec.schema, _rows_of(name, built.tables[name], affected)
@@ -55,9 +56,9 @@ def rebuild_records(
             spliced = _checked(name, spec.schema, old, rebuilt, new, spliced)
         if spliced is None:
             return None
-        tables[name], before[name] = spliced, old[rebuilt]
+        tables[name], before[name], added[name] = spliced, old[rebuilt], new
         rows[name] = _rows_kept(positions, old, rebuilt, new)
-    if not _valid_across_tables(tables, units):
+    if not _valid_across_tables(Splice(tables, before, added), units):
         return None
     renames = _renames(snapshot.renames, built.renames, affected)
     base_build = getattr(snapshot, "build_id", None)  # None: a snapshot kept before build ids
@@ -172,11 +173,11 @@ def _same_columns(frame: pd.DataFrame, other: pd.DataFrame) -> bool:
     return list(frame.columns) == list(other.columns) and frame.dtypes.equals(other.dtypes)
 
 
-def _valid_across_tables(tables: dict[str, pd.DataFrame], units: dict[str, ArticleUnit]) -> bool:
-    """True if the tables pass the rules across tables, as a whole."""
+def _valid_across_tables(splice: Splice, units: dict[str, ArticleUnit]) -> bool:
+    """True if the spliced tables pass the rules across tables (the snapshot's tables did)."""
     texts = {a: unit.article.text for a, unit in units.items() if unit.article is not None}
     foreign_keys = {name: spec.foreign_keys for name, spec in TABLES.items()}
-    return not check_cross_table(tables, foreign_keys, texts)
+    return passes_after_splice(splice, foreign_keys, texts)
 
 
 def _renames(

@@ -37,6 +37,15 @@ def check_evidence(
     frames: Mapping[str, pd.DataFrame], texts: Mapping[str, str] | None = None
 ) -> list[Violation]:
     """Every record has evidence; every quote lies inside its article and equals the text there."""
+    return (
+        records_without_evidence(frames)
+        + orphan_evidence(frames)
+        + quotes_outside_text(frames["evidence"], frames["articles"], texts)
+    )
+
+
+def records_without_evidence(frames: Mapping[str, pd.DataFrame]) -> list[Violation]:
+    """Records that no evidence row backs."""
     evidence = frames["evidence"]
     violations = []
     for table in codes.RECORD_TABLES:
@@ -45,20 +54,27 @@ def check_evidence(
         for row in ids.index[~isin(ids, _ids_of(evidence, table))]:
             message = "has no evidence row: quote the article that supports it"
             violations.append(Violation(table, int(row), key, message))
+    return violations
+
+
+def orphan_evidence(frames: Mapping[str, pd.DataFrame]) -> list[Violation]:
+    """Evidence rows that back a record which does not exist."""
+    evidence = frames["evidence"]
     orphans = ~_record_exists(evidence, frames, codes.RECORD_TABLES)
+    violations = []
     for row, table, record_id in _rows(evidence, orphans, "record_table", "record_id"):
         message = f"backs {table} record {record_id!r}, which does not exist"
         violations.append(Violation("evidence", row, "record_id", message))
-    return violations + _quotes_outside_text(evidence, frames["articles"], texts)
+    return violations
 
 
 def check_claims(frames: Mapping[str, pd.DataFrame]) -> list[Violation]:
     """Each claim is about a record that exists, by an article that quotes that record."""
     claims, evidence = frames["claims"], frames["evidence"]
     exists = _record_exists(claims, frames, codes.CLAIM_TABLES)
-    about_article = _flag(claims["record_table"] == "articles")
-    quoted = pd.Series(_triples(claims).isin(_triples(evidence)), index=claims.index)
-    by_itself = _flag(claims["record_id"] == claims["article_id"])
+    about_article = flag(claims["record_table"] == "articles")
+    quoted = pd.Series(triples(claims).isin(triples(evidence)), index=claims.index)
+    by_itself = flag(claims["record_id"] == claims["article_id"])
     broken = ~exists | (about_article & ~by_itself) | (~about_article & ~quoted)
     violations = []
     columns = ("record_table", "record_id", "article_id")
@@ -75,7 +91,7 @@ def check_claims(frames: Mapping[str, pd.DataFrame]) -> list[Violation]:
     return violations
 
 
-def _quotes_outside_text(
+def quotes_outside_text(
     evidence: pd.DataFrame, articles: pd.DataFrame, texts: Mapping[str, str] | None
 ) -> list[Violation]:
     """Quotes that end past their article, or differ from its text at their offsets."""
@@ -108,7 +124,7 @@ def _record_exists(
     """Per row of `frame`: does the record it names (record_table, record_id) exist?"""
     exists = pd.Series(False, index=frame.index)
     for table in tables:
-        in_table = _flag(frame["record_table"] == table)
+        in_table = flag(frame["record_table"] == table)
         ids = frames[table][TABLES[table].primary_key]
         exists |= in_table & isin(frame["record_id"], ids)
     return exists
@@ -122,16 +138,16 @@ def isin(values: pd.Series, allowed: pd.Series) -> pd.Series:
         value_set = pyarrow.array(allowed, from_pandas=True).cast(array.type)
         found = pyarrow.compute.is_in(array, value_set=value_set, skip_nulls=False)
     except (pyarrow.ArrowInvalid, pyarrow.ArrowTypeError, pyarrow.ArrowNotImplementedError):
-        return _flag(values.isin(allowed))
+        return flag(values.isin(allowed))
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
-def _flag(mask: pd.Series) -> pd.Series:
+def flag(mask: pd.Series) -> pd.Series:
     """A mask as plain booleans, a missing comparison (null on either side) as False."""
     return mask.fillna(False).astype(bool)
 
 
-def _triples(frame: pd.DataFrame) -> pd.MultiIndex:
+def triples(frame: pd.DataFrame) -> pd.MultiIndex:
     """(record_table, record_id, article_id) of every row."""
     columns = ("record_table", "record_id", "article_id")
     return pd.MultiIndex.from_arrays([frame[name] for name in columns])

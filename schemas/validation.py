@@ -96,32 +96,55 @@ def check_cross_table(
     texts: Mapping[str, str] | None = None,
 ) -> list[Violation]:
     """Every rule that spans tables; a rule needing a table the package lacks is skipped."""
-    present = set(frames)
-    keys = {
-        table: tuple(key for key in table_keys if key.reference_table in present)
-        for table, table_keys in foreign_keys.items()
-        if table in present
-    }
-    violations = check_foreign_keys(frames, keys)
-    if {"evidence", "articles", *codes.RECORD_TABLES} <= present:
+    violations = check_foreign_keys(frames, present_foreign_keys(frames, foreign_keys))
+    if has_evidence_tables(frames):
         violations += check_evidence(frames, texts)
     violations += check_counts(frames)
-    if {"claims", "evidence", *codes.CLAIM_TABLES} <= present:
+    if has_claim_tables(frames):
         violations += check_claims(frames)
-    if "projects" in present and "kind" in frames["projects"]:
+    if has_project_tree(frames):
         violations += check_project_tree(frames["projects"])
     return violations
 
 
-def check_project_tree(projects: pd.DataFrame) -> list[Violation]:
+def present_foreign_keys(
+    frames: Mapping[str, pd.DataFrame], foreign_keys: Mapping[str, tuple[ForeignKey, ...]]
+) -> dict[str, tuple[ForeignKey, ...]]:
+    """The foreign keys of the tables present that reference a table present."""
+    return {
+        table: tuple(key for key in table_keys if key.reference_table in frames)
+        for table, table_keys in foreign_keys.items()
+        if table in frames
+    }
+
+
+def has_evidence_tables(frames: Mapping[str, pd.DataFrame]) -> bool:
+    """True if the package has the tables the evidence rules look at."""
+    return {"evidence", "articles", *codes.RECORD_TABLES} <= set(frames)
+
+
+def has_claim_tables(frames: Mapping[str, pd.DataFrame]) -> bool:
+    """True if the package has the tables the claims rule looks at."""
+    return {"claims", "evidence", *codes.CLAIM_TABLES} <= set(frames)
+
+
+def has_project_tree(frames: Mapping[str, pd.DataFrame]) -> bool:
+    """True if the package has projects with their kinds."""
+    return "projects" in frames and "kind" in frames["projects"]
+
+
+def check_project_tree(
+    projects: pd.DataFrame, parents: pd.DataFrame | None = None
+) -> list[Violation]:
     """Plans have no parent; an area belongs to a plan and names its area; a project does not
-    hang under another project."""
+    hang under another project. A parent's kind is looked up in `parents` (default: `projects`)."""
     columns = ("project_id", "kind", "parent_id", "cooperation_area")
-    ids, kinds, parents, areas = (projects[name].tolist() for name in columns)  # not row objects
-    kind_of = dict(zip(ids, kinds, strict=True))
+    ids, kinds, parents_of, areas = (projects[name].tolist() for name in columns)  # not rows
+    lookup = projects if parents is None else parents
+    kind_of = dict(zip(lookup["project_id"].tolist(), lookup["kind"].tolist(), strict=True))
     violations = []
     for index, project_id, kind, parent_id, area in zip(
-        projects.index.tolist(), ids, kinds, parents, areas, strict=True
+        projects.index.tolist(), ids, kinds, parents_of, areas, strict=True
     ):
         parent_kind = kind_of.get(parent_id) if isinstance(parent_id, str) else None
         message = None
