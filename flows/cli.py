@@ -70,8 +70,12 @@ def run_release(args: argparse.Namespace) -> int:
             from jrr.flows.warm_start import warm_up
 
             warm_up(root)
+        try:
+            run_server.wait_until_ready(server)
+        except RuntimeError as error:
+            raise CommandError(str(error)) from error
         prefect_settings.hide_expected_failures(InputError, PublishError)
-        with prefect_settings.local_run(), run_server.used_by_flow_runs(server):
+        with prefect_settings.local_run():
             state = release_flow(
                 root=root, note=args.note, date=args.date, dry_run=args.dry_run, return_state=True
             )

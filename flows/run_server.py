@@ -3,10 +3,10 @@
 Without PREFECT_API_URL, Prefect starts a temporary API server when a flow run begins: the
 process imports the server's modules (~2 s), starts the server in a subprocess and waits for it
 (~4 s), then runs the flow. `jrr release` starts that same server (Prefect's app under uvicorn,
-as Prefect runs it, with the same settings) before it even imports Prefect, and points the run
-at it through PREFECT_API_URL; the seconds the server takes to start are spent importing the
-flow and keying the articles (warm_start). The server is stopped when the release ends, as
-Prefect stops its own. If it cannot start, the run starts Prefect's own, as it always did.
+as Prefect runs it, with the same settings) before it even imports Prefect, and names it in
+PREFECT_API_URL; the seconds the server takes to start are spent importing the flow and keying
+the articles (warm_start). The server is stopped when the release ends, as Prefect stops its
+own.
 """
 
 from __future__ import annotations
@@ -68,32 +68,28 @@ def temporary_server() -> Iterator[TemporaryServer | None]:
         return
     server = _start(parent)
     atexit.register(server.stop)
+    # Named before Prefect is imported: its settings are read then, and threads it starts
+    # later (the events worker) see those, not the run's; without it they start their own.
+    os.environ["PREFECT_API_URL"] = server.api_url
     try:
         yield server
     finally:
+        os.environ.pop("PREFECT_API_URL", None)
         server.stop()
         atexit.unregister(server.stop)
 
 
-@contextmanager
-def used_by_flow_runs(server: TemporaryServer | None) -> Iterator[None]:
-    """Point the flow runs of the block at `server` once it is up (else they start their own)."""
-    from prefect.settings import (
-        PREFECT_API_URL,
-        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
-        temporary_settings,
-    )
+def wait_until_ready(server: TemporaryServer | None) -> None:
+    """Return once `server` answers; raise RuntimeError if it ended or did not answer in time."""
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
-    timeout = PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
-    if server is None or PREFECT_API_URL.value() or not server.ready(timeout):
-        yield  # a profile names a server, or ours failed: Prefect decides, as without us
-        return
-    os.environ["PREFECT_API_URL"] = server.api_url  # for processes the run starts
-    try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield
-    finally:
-        os.environ.pop("PREFECT_API_URL", None)
+    if server is not None and not server.ready(
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+    ):
+        raise RuntimeError(
+            f"the temporary Prefect API server did not start at {server.api_url} (exit status "
+            f"{server.process.poll()}); run the release again, or start one with make server"
+        )
 
 
 def _api_named() -> bool:
