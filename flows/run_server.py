@@ -14,8 +14,10 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,15 +70,20 @@ def temporary_server() -> Iterator[TemporaryServer | None]:
         return
     server = _start(parent)
     atexit.register(server.stop)
-    # Named before Prefect is imported: its settings are read then, and threads it starts
-    # later (the events worker) see those, not the run's; without it they start their own.
+    previous = _exit_on_sigterm()
+    # Named in the environment, where threads Prefect starts outside the flow run's context
+    # (the events worker) read it; without it they would start servers of their own.
     os.environ["PREFECT_API_URL"] = server.api_url
+    _refresh_prefect_settings()
     try:
         yield server
     finally:
         os.environ.pop("PREFECT_API_URL", None)
+        _refresh_prefect_settings()
         server.stop()
         atexit.unregister(server.stop)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def wait_until_ready(server: TemporaryServer | None) -> None:
@@ -101,6 +108,35 @@ def _api_named() -> bool:
     from prefect.settings import PREFECT_API_URL
 
     return bool(PREFECT_API_URL.value())
+
+
+def _exit_on_sigterm() -> signal.Handlers | None:
+    """Turn SIGTERM into SystemExit, so the server is stopped on the way out (atexit is not run
+    on a signal); the handler it replaces, or None if it left one in place."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return None
+    signal.signal(signal.SIGTERM, _exit)
+    return signal.SIG_DFL
+
+
+def _exit(signum: int, frame: object) -> None:
+    """Leave as a process ended by `signum` would, running cleanup on the way."""
+    raise SystemExit(128 + signum)
+
+
+def _refresh_prefect_settings() -> None:
+    """Make an already imported Prefect read its settings from the environment again.
+
+    Prefect reads them once, at import; threads it starts outside the flow run's context (the
+    process pool's message forwarder, the events worker) use those. Without this, a Prefect
+    imported before the server was named would start a second temporary server of its own.
+    """
+    if "prefect.context" in sys.modules:
+        from prefect.context import refresh_global_settings_context
+
+        refresh_global_settings_context()
 
 
 def _start(prefect_parent: Path) -> TemporaryServer:

@@ -5,24 +5,21 @@ The datasets are invented: hypothesis draws records with their evidence and clai
 ids and keeps what passes every rule; then rebuilds some records as an incremental build does
 (their rows, evidence and claims dropped and added again) and perturbs that a little: a row
 not added again, a kept row dropped too, a value of a row changed, a row added, a text changed.
-The cases after it break one rule each at a row the splice kept, in the golden corpus's build.
+Each rule's verdict is compared, so that one rule broken does not hide another's mistake.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pytest
-from conftest import GOLDEN
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jrr.flows.build_snapshot import RecordKey
-from jrr.flows.ingest import read_inputs
-from jrr.flows.pipeline import build_uncached
 from jrr.flows.splice import in_affected
 from jrr.schemas import TABLES, codes
 from jrr.schemas.cross_table import (
@@ -32,7 +29,7 @@ from jrr.schemas.cross_table import (
     quotes_outside_text,
     records_without_evidence,
 )
-from jrr.schemas.cross_table_splice import RULES, Splice, broken_rules, passes_after_splice
+from jrr.schemas.cross_table_splice import RULES, Splice, broken_rules
 from jrr.schemas.validation import check_counts, check_cross_table, check_project_tree
 from jrr.schemas.violations import Violation
 
@@ -57,7 +54,8 @@ RECORD_IDS = ["r0", "r1", "r2"]  # the same ids in every table: a record is its 
 KEYS = [("articles", a) for a in ARTICLES] + [
     (table, record_id) for table in codes.RECORD_TABLES for record_id in RECORD_IDS
 ]
-TEXTS = st.text(alphabet="ab", max_size=6)
+TEXTS = st.text(alphabet="ab", min_size=2, max_size=6)
+RARELY = st.sampled_from([False, False, False, True])
 # The values a column other than a primary key may be changed to (a9 is no article).
 VALUES: dict[str, list[object]] = {
     "n_chars": [0, 2, 6],
@@ -91,6 +89,10 @@ WHOLE_RULES: dict[str, Rule] = {
 }
 
 
+# Projects as they mostly are: (kind, parent_id, cooperation_area) of each.
+TREE = {"r0": ("plan", None, None), "r1": ("area", "r0", "energy"), "r2": ("project", "r1", None)}
+
+
 def frame(table: str, rows: Iterable[dict[str, object]]) -> pd.DataFrame:
     """Rows of one table, with the columns the rules read."""
     return pd.DataFrame(list(rows), columns=list(COLUMNS[table])).astype(COLUMNS[table])
@@ -101,13 +103,19 @@ def changeable(table: str) -> list[str]:
     return [column for column in COLUMNS[table] if column != TABLES[table].primary_key]
 
 
+CHANGEABLE = {table: changeable(table) for table in COLUMNS if changeable(table)}
+
+
 @st.composite
 def record_row(draw: st.DrawFn, key: RecordKey, texts: Mapping[str, str]) -> dict[str, object]:
-    """A row of the record `key` (an article as long as its text)."""
+    """A row of the record `key`: an article as long as its text; projects mostly a plan, an
+    area of it and a project in the area (r0, r1, r2)."""
     table, record_id = key
     row = {column: draw(st.sampled_from(VALUES[column])) for column in changeable(table)}
     if table == "articles":
         row["n_chars"] = len(texts[record_id])
+    elif table == "projects" and not draw(RARELY):
+        row = dict(zip(changeable(table), TREE[record_id], strict=True))
     return {TABLES[table].primary_key: record_id, **row}
 
 
@@ -171,7 +179,7 @@ def same_verdict(splice: Splice, texts: Mapping[str, str]) -> bool:
     whole = {rule for rule, check in WHOLE_RULES.items() if check(splice.tables, texts)}
     assert broken_rules(splice, FOREIGN_KEYS, texts) == whole
     passes = not check_cross_table(splice.tables, FOREIGN_KEYS, texts)
-    assert passes_after_splice(splice, FOREIGN_KEYS, texts) == passes == (not whole)
+    assert passes == (not whole)
     return passes
 
 
@@ -182,49 +190,50 @@ def test_every_rule_is_compared() -> None:
 @dataclass
 class Edit:
     """A splice being drawn: the old tables and texts, the rows dropped and added, the texts
-    given."""
+    given; and the choices of what to perturb (a Random: hypothesis leans to first choices)."""
 
     old: dict[str, pd.DataFrame]
     old_texts: dict[str, str]
     dropped: dict[str, np.ndarray]
     added: dict[str, pd.DataFrame]
     texts: dict[str, str]
+    choose: random.Random
 
 
 def not_added_again(draw: st.DrawFn, edit: Edit) -> None:
     """A rebuilt row is not added again (a record removed, a quote or claim taken out)."""
     tables = [table for table, rows in edit.added.items() if len(rows)]
     if tables:
-        added = edit.added[table := draw(st.sampled_from(tables))]
-        edit.added[table] = added.drop(index=added.index[draw(st.integers(0, len(added) - 1))])
+        added = edit.added[table := edit.choose.choice(tables)]
+        edit.added[table] = added.drop(index=edit.choose.choice(added.index))
 
 
 def also_dropped(draw: st.DrawFn, edit: Edit) -> None:
     """A row the rebuild would keep is dropped too."""
-    tables = [table for table, dropped in edit.dropped.items() if not dropped.all()]
-    if tables:
-        dropped = edit.dropped[draw(st.sampled_from(tables))]
-        dropped[draw(st.sampled_from(np.flatnonzero(~dropped).tolist()))] = True
+    kept = [(table, row) for table, rows in edit.dropped.items() for row in np.flatnonzero(~rows)]
+    if kept:
+        table, row = edit.choose.choice(kept)
+        edit.dropped[table][row] = True
 
 
 def changed(draw: st.DrawFn, edit: Edit) -> None:
-    """A value of a row changes, the row rebuilt (or kept until now)."""
-    table = draw(st.sampled_from([table for table in COLUMNS if changeable(table)]))
-    kept = np.flatnonzero(~edit.dropped[table]).tolist()
-    if kept and draw(st.booleans()):
-        row = draw(st.sampled_from(kept))
+    """A value of a row changes: of a row kept until now, or of a rebuilt one."""
+    table = edit.choose.choice([t for t in CHANGEABLE if len(edit.old[t]) + len(edit.added[t])])
+    kept = np.flatnonzero(~edit.dropped[table])
+    if len(kept) and (edit.added[table].empty or edit.choose.random() < 0.5):
+        row = edit.choose.choice(kept)
         edit.dropped[table][row] = True
         edit.added[table] = pd.concat([edit.added[table], edit.old[table].iloc[[row]]])
     added = edit.added[table] = edit.added[table].reset_index(drop=True)
     if len(added):
-        column = draw(st.sampled_from(changeable(table)))
-        value = draw(st.sampled_from(VALUES[column]))
-        added.loc[draw(st.integers(0, len(added) - 1)), column] = value
+        row, column = edit.choose.choice(added.index), edit.choose.choice(CHANGEABLE[table])
+        now = added.loc[row, column]
+        added.loc[row, column] = edit.choose.choice([v for v in VALUES[column] if v != now])
 
 
 def new_record(draw: st.DrawFn, edit: Edit) -> None:
     """A record no table holds is added, with its quotes and claims."""
-    table, record_id = draw(st.sampled_from(KEYS))
+    table, record_id = edit.choose.choice(KEYS)
     held = spliced(edit.old, edit.dropped, edit.added).tables[table]
     if not (held[TABLES[table].primary_key] == record_id).any():
         rows = draw(dataset([(table, record_id)], edit.old_texts | edit.texts))
@@ -234,9 +243,9 @@ def new_record(draw: st.DrawFn, edit: Edit) -> None:
 
 def retext(draw: st.DrawFn, edit: Edit) -> None:
     """An article's text is given, changed."""
-    article_id = draw(st.sampled_from(ARTICLES))
+    article_id = edit.choose.choice(ARTICLES)
     text = edit.texts.get(article_id, edit.old_texts[article_id])
-    edit.texts[article_id] = draw(st.sampled_from([text[1:], text + "a", "b" + text]))
+    edit.texts[article_id] = edit.choose.choice([text[1:], text + "a", "b" + text])
 
 
 PERTURBATIONS = [not_added_again, also_dropped, changed, new_record, retext]
@@ -246,120 +255,27 @@ PERTURBATIONS = [not_added_again, also_dropped, changed, new_record, retext]
 def splices(
     draw: st.DrawFn, old: dict[str, pd.DataFrame], texts: dict[str, str]
 ) -> tuple[Splice, dict[str, str]]:
-    """Some records rebuilt as they were, then up to two perturbations; and the texts given."""
-    affected = draw(st.sets(st.sampled_from(KEYS), min_size=1, max_size=3))
+    """One to three records rebuilt as they were, then one to three perturbations; and the
+    texts given (about half)."""
+    # Hypothesis draws seed 0 (and first choices) for many examples: seeded by the data too,
+    # the choices differ.
+    data = {table: frame_.to_dict("list") for table, frame_ in old.items()}
+    choose = random.Random(repr((draw(st.integers(0, 2**32)), texts, data)))
+    affected = set(choose.sample(KEYS, choose.randint(1, 3)))
     dropped = {table: np.array(in_affected(table, old[table], affected)) for table in old}
     added = {table: old[table][dropped[table]].reset_index(drop=True) for table in old}
-    given = {article: texts[article] for article in draw(st.sets(st.sampled_from(ARTICLES)))}
-    edit = Edit(old, texts, dropped, added, given)
-    for perturb in draw(st.lists(st.sampled_from(PERTURBATIONS), max_size=2)):
+    given = {article: texts[article] for article in ARTICLES if choose.random() < 0.5}
+    edit = Edit(old, texts, dropped, added, given, choose)
+    for perturb in choose.choices(PERTURBATIONS, k=choose.randint(1, 3)):
         perturb(draw, edit)
     return spliced(old, edit.dropped, edit.added), edit.texts
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(data=st.data())
 def test_the_verdict_after_a_splice_is_the_whole_checks(data: st.DataObject) -> None:
     texts = {article_id: data.draw(TEXTS) for article_id in ARTICLES}
-    keys = {("articles", article_id) for article_id in ARTICLES}
-    keys |= data.draw(st.sets(st.sampled_from(KEYS), min_size=2))
+    keys = {key for key in KEYS if key[0] == "articles" or not data.draw(RARELY)}
     old = passing(data.draw(dataset(keys, texts)), texts)
     splice, given_texts = data.draw(splices(old, texts))
     same_verdict(splice, given_texts)
-
-
-@pytest.fixture(scope="module")
-def golden() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
-    """The golden corpus's validated tables and its articles' texts."""
-    return build_uncached(GOLDEN).tables, read_inputs(GOLDEN).texts
-
-
-Break = Callable[[dict[str, pd.DataFrame]], tuple[dict[str, np.ndarray], dict[str, pd.DataFrame]]]
-
-
-def about(tables: dict[str, pd.DataFrame], table: str, record_id: str, **also: str) -> np.ndarray:
-    """Rows of `table` that are, or are about, one record (and match `also`, column: value)."""
-    frame_ = tables[table]
-    column = "record_id" if table in ("evidence", "claims") else TABLES[table].primary_key
-    mask = frame_[column] == record_id
-    for name, value in also.items():
-        mask &= frame_[name] == value
-    return mask.fillna(False).to_numpy(dtype=bool)
-
-
-def replaced(
-    tables: dict[str, pd.DataFrame], table: str, record_id: str, **values: object
-) -> tuple[dict[str, np.ndarray], dict[str, pd.DataFrame]]:
-    """What to drop and add to replace a record's row by one with `values`."""
-    mask = about(tables, table, record_id)
-    return {table: mask}, {table: tables[table][mask].assign(**values)}
-
-
-MOSCOW, G20 = "2019-01-22-moscow", "2019-06-g20-japan"
-SUMMIT, FOLLOWUP = "example-2019-01-22-summit", "example-2019-02-01-followup"
-JOINT = "example-joint-statement"
-# Each edit breaks one rule at a row it keeps: (what whole checking reports, the edit).
-BREAKS: dict[str, tuple[tuple[str, str], Break]] = {
-    "a treaty gone, its event kept": (
-        ("treaty_events", "treaty_id"),
-        lambda t: ({n: in_affected(n, t[n], {("treaties", JOINT)}).to_numpy() for n in t}, {}),
-    ),
-    "a record's evidence gone, the record kept": (
-        ("meetings", "meeting_id"),
-        lambda t: ({n: about(t, n, G20) for n in ("evidence", "claims")}, {}),
-    ),
-    "a record gone, its evidence kept": (
-        ("evidence", "record_id"),
-        lambda t: ({n: about(t, n, G20) for n in ("meetings", "claims")}, {}),
-    ),
-    "an article shortened under its quotes": (
-        ("evidence", "char_end"),
-        lambda t: replaced(t, "articles", SUMMIT, n_chars=20),
-    ),
-    "a negative count": (
-        ("figures", "value"),
-        lambda t: replaced(t, "figures", "meetings-25", value=-25.0),
-    ),
-    "an article's evidence gone, its claims kept": (
-        ("claims", "article_id"),
-        lambda t: ({"evidence": about(t, "evidence", G20, article_id=FOLLOWUP)}, {}),
-    ),
-    "a record gone, its claims kept": (
-        ("claims", "record_id"),
-        lambda t: ({n: about(t, n, MOSCOW) for n in ("meetings", "evidence")}, {}),
-    ),
-}
-
-
-@pytest.mark.parametrize("name", list(BREAKS), ids=list(BREAKS))
-def test_a_rule_broken_at_a_kept_row_is_found(name: str, golden: tuple) -> None:
-    tables, texts = golden
-    assert not check_cross_table(tables, FOREIGN_KEYS, texts)
-    broken, edit = BREAKS[name]
-    splice = spliced(tables, *edit(tables))
-    found = check_cross_table(splice.tables, FOREIGN_KEYS, texts)
-    assert {(v.table, v.column) for v in found} == {broken}
-    assert not same_verdict(splice, texts)
-
-
-def test_a_changed_text_is_read_under_the_quotes_kept(golden: tuple) -> None:
-    tables, texts = golden
-    splice = spliced(tables, {}, {})
-    assert same_verdict(splice, texts)
-    assert not same_verdict(splice, texts | {SUMMIT: texts[SUMMIT].replace("Moscow", "Moskva")})
-
-
-def test_a_kept_project_under_a_parent_changed_is_checked(golden: tuple) -> None:
-    tables, texts = golden
-    project = tables["projects"].iloc[0]["project_id"]
-    evidence = tables["evidence"]
-    child_evidence = evidence[about(tables, "evidence", project)].assign(record_id="child")
-    projects = pd.concat(
-        [tables["projects"].assign(kind="plan"), tables["projects"].assign(project_id="child")],
-        ignore_index=True,
-    ).assign(parent_id=[None, project])
-    evidence = pd.concat([evidence, child_evidence], ignore_index=True)
-    old = tables | {"projects": projects, "evidence": evidence}
-    assert same_verdict(spliced(old, {}, {}), texts)
-    changed = replaced(old, "projects", project, kind="project")
-    assert not same_verdict(spliced(old, *changed), texts)

@@ -193,6 +193,35 @@ def test_what_splicing_cannot_be_sure_of_is_built_whole(
     assert spied == [False]
 
 
+# A project of the Osaka article under the Kamchatka record of the summit article, made a plan.
+UNDER_KAMCHATKA = (
+    "projects:\n  - id: osaka-turbines\n    kind: project\n    parent_id: kamchatka-wind-power\n"
+    "    name: Turbines\n    status: proposed\n    evidence:\n      - Abe and Putin met in Osaka\n"
+)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [("kind: plan", "kind: project"), ("- id: kamchatka-wind-power", "- id: kamchatka-farms")],
+    ids=["the parent made a project", "the parent renamed"],
+)
+def test_a_row_kept_that_a_rebuilt_record_breaks_is_built_whole(
+    edit: tuple[str, str], project: Path, spied: list[bool]
+) -> None:
+    replace(project, f"raw/annotations/{SUMMIT}.yaml", "kind: project", "kind: plan")
+    osaka = project / f"raw/annotations/{OSAKA}.yaml"
+    osaka.write_text(osaka.read_text(encoding="utf-8") + UNDER_KAMCHATKA, encoding="utf-8")
+    build_dataset(project)
+    replace(project, f"raw/annotations/{SUMMIT}.yaml", *edit)  # the Osaka project is kept
+    reports = []
+    for build in (build_dataset, build_uncached):
+        with pytest.raises(InputError) as error:
+            build(project)
+        reports.append(error.value.report())
+    assert reports[0] == reports[1] and "osaka" in reports[0]
+    assert spied == [False]
+
+
 def soft(edit: Callable[[Path], None]) -> Callable[[Path], None]:
     """`edit`, doing nothing where its file or its text is not there (after other edits)."""
 

@@ -25,8 +25,10 @@ from jrr.flows.release_digests import ReleaseDigests
 
 
 def _without_api() -> dict[str, str]:
-    """This environment, without a Prefect API to use."""
-    return {name: value for name, value in os.environ.items() if name != "PREFECT_API_URL"}
+    """This environment, without a Prefect API or home: the command keeps Prefect's state
+    beside the project, as a user's does, so its processes can be found by that home."""
+    unset = {"PREFECT_API_URL", "PREFECT_HOME"}
+    return {name: value for name, value in os.environ.items() if name not in unset}
 
 
 def _processes_with_home(home: Path) -> list[int]:
@@ -44,24 +46,34 @@ def _processes_with_home(home: Path) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
-def test_the_flow_runs_against_the_server_started_first_which_then_stops(tmp_path: Path) -> None:
-    script = """
-import sys
+@pytest.mark.parametrize("import_first", ["", "import prefect.flows"], ids=["late", "early"])
+def test_the_flow_runs_against_the_server_started_first_which_then_stops(
+    tmp_path: Path, import_first: str
+) -> None:
+    # A thread outside the flow run (as the process pool's message forwarder) must see the
+    # server too, whether Prefect was imported before it was named or after.
+    script = f"""
+import sys, threading
 from pathlib import Path
+{import_first}
 from jrr.flows import prefect_settings, run_server
 prefect_settings.configure(Path(sys.argv[1]))
 with run_server.temporary_server() as server:
     from prefect import flow
-    from prefect.settings import PREFECT_API_URL
+    from prefect.settings import PREFECT_API_URL, get_current_settings
 
     @flow
     def which_api() -> str:
-        return str(PREFECT_API_URL.value())
+        seen = []
+        thread = threading.Thread(target=lambda: seen.append(get_current_settings().api.url))
+        thread.start()
+        thread.join()
+        return str(PREFECT_API_URL.value()) + " " + str(seen[0])
 
     run_server.wait_until_ready(server)
     with prefect_settings.local_run():
         used = which_api()
-    print(used == server.api_url, server.process.poll() is None)
+    print(used == server.api_url + " " + server.api_url, server.process.poll() is None)
 print(server.process.poll() is not None, "prefect.server.api.server" in sys.modules)
 """
     result = subprocess.run(
@@ -127,3 +139,26 @@ def test_a_damaged_latest_release_is_left_for_the_flow_to_report(project: Path) 
     warm_start.warm_up(project)  # does not raise
     with pytest.raises(PublishError, match="does not match the checksums"):
         check_latest_intact(project / "dataset", read_index(project / "dataset")["releases"])
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
+def test_a_release_ended_by_sigterm_stops_its_server(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(GOLDEN / "raw", project / "raw")
+    command = [sys.executable, "-c", "import sys; from jrr.flows.cli import main; sys.exit(main())"]
+    release = subprocess.Popen(
+        [*command, "release", "--root", str(project), "--date", "2026-01-15"],
+        env=_without_api(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _processes_with_home(project / ".prefect") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _processes_with_home(project / ".prefect"), "the server did not start"
+        release.terminate()
+        assert release.wait(timeout=60) != 0
+    finally:
+        release.kill()
+    assert _processes_with_home(project / ".prefect") == []
