@@ -78,7 +78,7 @@ def release(root: Path, env: dict[str, str], scratch: Path, date: str) -> Run:
     if result.exit != 0:
         raise SystemExit(f"jrr release failed; see the end of {scratch / 'log'}")
     data = json.loads(timings.read_text())
-    result.stages = {"start-up (imports)": data["import_seconds"], **data["stages"]}
+    result.stages = data["stages"]
     after = {name: _read(root / "dataset" / name) for name in PAGES}
     result.pages_diff_lines = sum(_changed_lines(before[n], after[n]) for n in PAGES)
     return result

@@ -86,29 +86,28 @@ def _unwrapped(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
-def _wrap_tasks() -> None:
-    """Time the function of every Prefect task defined in jrr.flows that runs in this process
+def _wrap_tasks(module: ModuleType) -> None:
+    """Time the function of every Prefect task `module` defines that runs in this process
     (the per-article task may run in worker processes: the probe on compute_articles times it)."""
+    if "prefect" not in sys.modules:  # a module defining tasks has imported it
+        return
     from prefect import Task
 
-    for name, module in list(sys.modules.items()):
-        if not name.startswith("jrr.flows"):
+    for attribute in vars(module).values():
+        if not isinstance(attribute, Task) or attribute.name == "articles":
             continue
-        for attribute in vars(module).values():
-            if not isinstance(attribute, Task) or attribute.name == "articles":
-                continue
-            if not hasattr(attribute.fn, "__wrapped__"):
-                attribute.fn = _timed(attribute.name, attribute.fn)
+        if not hasattr(attribute.fn, "__wrapped__"):
+            attribute.fn = _timed(attribute.name, attribute.fn)
 
 
-def _wrap_probes() -> None:
-    """Time the probed inner steps: in modules already loaded now, in the others as they load
-    (a probe must not import what the release itself would not, e.g. when nothing changed)."""
-    for module_name in {module_name for module_name, _, _ in PROBES}:
-        if module_name in sys.modules:
-            _probe(sys.modules[module_name])
-        else:
-            _PENDING.add(module_name)
+def _wrap_on_import() -> None:
+    """Time tasks and probed inner steps of jrr.flows modules as they load: importing them here
+    would import Prefect before the command names its API server, which is not what it does
+    (nor may a probe import what the release itself would not, e.g. when nothing changed)."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("jrr.flows"):
+            _probe(module)
+            _wrap_tasks(module)
     sys.meta_path.insert(0, _ProbeOnImport())
 
 
@@ -119,26 +118,30 @@ def _probe(module: ModuleType) -> None:
             setattr(module, name, _timed(label, getattr(module, name)))
 
 
-_PENDING: set[str] = set()
+_FINDING: set[str] = set()
 
 
 class _ProbeOnImport(importlib.abc.MetaPathFinder):
-    """Wraps a probed module's functions right after it is first imported."""
+    """Wraps a jrr.flows module's tasks and probes right after it is first imported."""
 
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        """The module's usual spec, its loader set to probe it once executed."""
-        if fullname not in _PENDING:
+        """The module's usual spec, its loader set to wrap it once executed."""
+        if not fullname.startswith("jrr.flows.") or fullname in _FINDING:
             return None
-        _PENDING.discard(fullname)
-        spec = importlib.util.find_spec(fullname)
+        _FINDING.add(fullname)  # asked again below: the usual finders answer that
+        try:
+            spec = importlib.util.find_spec(fullname)
+        finally:
+            _FINDING.discard(fullname)
         if spec is None or spec.loader is None:
             return spec
         execute = spec.loader.exec_module
 
         def exec_module(module: ModuleType) -> None:
-            """Run the module, then wrap its probes."""
+            """Run the module, then wrap its tasks and probes."""
             execute(module)
             _probe(module)
+            _wrap_tasks(module)
 
         spec.loader.exec_module = exec_module  # type: ignore[method-assign]
         return spec
@@ -153,10 +156,7 @@ def main() -> int:
     root = Path(argv[argv.index("--root") + 1]) if "--root" in argv else Path(".")
     prefect_settings.configure(root.resolve())
     if argv[0] == "release":
-        import jrr.flows.release  # noqa: F401  (defines the tasks to time)
-
-        _wrap_tasks()
-        _wrap_probes()
+        _wrap_on_import()
     imported = time.perf_counter() - start
     code = 1
     try:
