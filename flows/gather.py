@@ -59,31 +59,3 @@ def _column(
         source, offset = (sources[0], start) if start < boundary else (sources[1], start - boundary)
         pieces.extend(source.slice(offset, rows).chunks)
     return pd.array(pa.chunked_array(pieces, sources[0].type), dtype=values.dtype)
-
-
-def rows_where(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
-    """The rows of `frame` where `mask` holds, keeping their index, taken chunk by chunk.
-
-    Arrow's take over a column of many chunks (as gathered makes them) first joins them into
-    one: a copy of the whole column for a few rows.
-    """
-    positions = np.flatnonzero(mask)
-    columns = {name: _rows_at(frame[name], positions) for name in frame.columns}
-    return pd.DataFrame(columns, columns=frame.columns, index=frame.index[positions])
-
-
-def _rows_at(column: pd.Series, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """The values of `column` at `positions` (ascending)."""
-    values = column.array
-    if not isinstance(values, pd.arrays.ArrowExtensionArray):
-        return column.take(positions).array
-    chunks = values.__arrow_array__()
-    chunks = chunks.chunks if isinstance(chunks, pa.ChunkedArray) else [chunks]
-    starts = np.cumsum([0] + [len(chunk) for chunk in chunks])
-    taken = []
-    for number, chunk in enumerate(chunks):
-        first, last = np.searchsorted(positions, starts[number : number + 2])
-        if last > first:
-            taken.append(chunk.take(pa.array(positions[first:last] - starts[number])))
-    kind = values.__arrow_array__().type
-    return pd.array(pa.chunked_array(taken, kind), dtype=values.dtype)

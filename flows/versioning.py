@@ -10,11 +10,11 @@ from jrr.flows.build_snapshot import published_build
 from jrr.flows.carry_over import Carried, carried_from
 from jrr.flows.changelog import render_section
 from jrr.flows.diff import Diff, diff_versions, next_version
-from jrr.flows.gather import rows_where
 from jrr.flows.pipeline import Dataset, Spliced
 from jrr.flows.publish import PublishError, check_latest_intact, read_index
 from jrr.flows.release_folder import ReleasePlan, read_codebook, write_release_folder
 from jrr.flows.splice import in_affected
+from jrr.schemas.chunked_rows import rows_where
 from jrr.schemas.datapackage import current_table_schemas
 from jrr.schemas.io import read_csv, read_datapackage, read_release, table_schemas
 

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from jrr.schemas import codes
+from jrr.schemas.chunked_rows import rows_where
 from jrr.schemas.cross_table import (
     check_claims,
     flag,
@@ -222,7 +223,7 @@ def _rows_where(frame: pd.DataFrame, column: str, values: pd.Series) -> pd.DataF
     """The rows of `frame` whose `column` is one of `values`."""
     if values.empty:
         return frame.iloc[:0]
-    return frame[_where(frame[column], values)]
+    return rows_where(frame, _where(frame[column], values))
 
 
 def _found(values: pd.Series, column: pd.Series) -> pd.Series:

@@ -13,7 +13,8 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jrr.flows.gather import gathered, rows_where, runs_of
+from jrr.flows.gather import gathered, runs_of
+from jrr.schemas.chunked_rows import rows_where
 
 TEXT = st.none() | st.text(alphabet="ab-é日", max_size=4)
 ROW = st.tuples(TEXT, st.integers(-5, 5), st.booleans(), st.none() | st.dates())
