@@ -140,7 +140,9 @@ def _committed_lines(committed: dict[str, object], bare: float) -> list[str]:
     ]
     check = committed["check"]
     if isinstance(check, float):
-        lines.append(_line("jrr check, one article", f"{check:.1f} s", "≤ 2 s", check <= 2.0))
+        lines.append(
+            _line("jrr check, one article (median of 3)", f"{check:.2f} s", "≤ 2 s", check <= 2.0)
+        )
     else:
         lines.append(_line("jrr check, one article", "—", "≤ 2 s", None) + f"\n       {check}")
     return lines
