@@ -35,13 +35,13 @@ _PADDED = re.compile(r"\A[ \t\r\n]|[ \t\r\n]\Z")
 _PADDED_RE2 = r"^[ \t\r\n]|[ \t\r\n]$"
 # The days since 1970 of Python's first and last dates, the span Arrow's dates may pass.
 _PYTHON_DAYS = [(day - dt.date(1970, 1, 1)).days for day in (dt.date.min, dt.date.max)]
-# Extension arrays whose Arrow form carries the values their cells show. Not pandas' nullable
-# booleans: they give numpy booleans, which `_cell` writes as the numbers True and False.
+# Extension arrays whose Arrow form carries the values their cells show.
 _ARROW_BACKED = (
     pd.arrays.ArrowExtensionArray,
     pd.arrays.StringArray,
     pd.arrays.IntegerArray,
     pd.arrays.FloatingArray,
+    pd.arrays.BooleanArray,
 )
 
 
@@ -160,10 +160,10 @@ def _cell(value: object) -> str:
     """One cell: empty for null, a number for a number, an inline string for anything else."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return _EMPTY
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # numpy scalars (numpy's booleans too)
     if isinstance(value, bool):
         return f'<c t="b"><v>{int(value)}</v></c>'
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()  # numpy scalars
     if isinstance(value, int | float):
         return f"<c><v>{value!r}</v></c>" if math.isfinite(value) else text_cell(str(value))
     if isinstance(value, dt.date):

@@ -65,6 +65,26 @@ def test_formula_like_text_is_a_string_cell(tmp_path: Path, quote: str) -> None:
     assert "<f>" not in sheet  # no formula anywhere
 
 
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series([True, None, False], dtype="boolean"),
+        pd.Series([np.bool_(True), None, np.bool_(False)], dtype=object),
+        pd.Series([True, None, False], dtype="bool[pyarrow]"),
+    ],
+    ids=["nullable", "numpy in object", "arrow"],
+)
+def test_booleans_are_boolean_cells(tmp_path: Path, column: pd.Series) -> None:
+    path = tmp_path / "book.xlsx"
+    write_workbook(path, {"t": column.to_frame("current")}, "2026-01-15")
+    cells = [row[0] for row in openpyxl.load_workbook(path)["t"].iter_rows(min_row=2)]
+    assert [(cell.value, cell.data_type) for cell in cells] == [
+        (True, "b"),
+        (None, "n"),
+        (False, "b"),
+    ]
+
+
 def test_workbook_bytes_carry_the_release_date_not_the_clock(tmp_path: Path) -> None:
     frame = pd.DataFrame({"a": ["x"]})
     write_workbook(tmp_path / "a.xlsx", {"t": frame}, "2026-01-15")
@@ -154,10 +174,10 @@ def _reference_cell(value: object) -> str:
     """One cell, from one Python value."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "<c/>"
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # numpy scalars (numpy's booleans too)
     if isinstance(value, bool):
         return f'<c t="b"><v>{int(value)}</v></c>'
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()  # numpy scalars
     if isinstance(value, int | float):
         return f"<c><v>{value!r}</v></c>" if math.isfinite(value) else _reference_text(str(value))
     if isinstance(value, dt.date):
