@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -17,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "fixtures" / "golden"
 RELEASE_DATE = "2026-01-15"
 
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="jrr-prefect-"))
+if "PREFECT_HOME" not in os.environ:  # a home of the session's own, removed when it ends
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="jrr-prefect-")
+    atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 prefect_settings.configure(ROOT)
 
 
