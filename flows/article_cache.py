@@ -29,13 +29,18 @@ _UNREADABLE = b"unreadable"
 
 def unit_key(raw: RawFiles, article_id: str, version: str) -> str:
     """Cache key of an article: its id, its files' bytes (as read safely) and the code version."""
-    parts = []
+    return key_of_files(article_id, version, list(unit_digests(raw, article_id).values()))
+
+
+def unit_digests(raw: RawFiles, article_id: str) -> dict[str, bytes]:
+    """Each file of the article (by path): its SHA-256, b"" if absent, or "unreadable"."""
+    digests = {}
     for path in unit_names(article_id):
         if path in raw.data:
-            parts.append(hashlib.sha256(raw.data[path]).digest())
+            digests[path] = hashlib.sha256(raw.data[path]).digest()
         else:
-            parts.append(_UNREADABLE if path in raw.present else b"")
-    return key_of_files(article_id, version, parts)
+            digests[path] = _UNREADABLE if path in raw.present else b""
+    return digests
 
 
 def key_of_files(article_id: str, version: str, digests: list[bytes]) -> str:

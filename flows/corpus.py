@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jrr.flows.annotations import Annotations
-from jrr.flows.article_cache import ArticleCache, key_of_files, unit_key
+from jrr.flows.article_cache import ArticleCache, key_of_files, unit_digests, unit_key
 from jrr.flows.article_unit import ArticleUnit, Quote, Shared, process_unit, unit_names
 from jrr.flows.build_snapshot import (
     Snapshot,
@@ -112,8 +112,9 @@ def article_keys(root: Path, ids: Iterable[str], version: str) -> dict[str, str]
             continue
         before = digests.stat_before_reading(paths)
         raw = read_article_files(root, article_id)
-        digests.remember(raw, before)
-        keys[article_id] = unit_key(raw, article_id, version)
+        found = unit_digests(raw, article_id)
+        digests.remember({path: found[path] for path in raw.data}, before)
+        keys[article_id] = key_of_files(article_id, version, list(found.values()))
     digests.save()
     return keys
 

@@ -10,7 +10,6 @@ clock tick is never taken for its former self. Kept in .jrr/cache/, written atom
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import stat
@@ -19,7 +18,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from jrr.flows.raw_files import ANNOTATIONS_DIR, ARTICLES_DIR, RawFiles
+from jrr.flows.raw_files import ANNOTATIONS_DIR, ARTICLES_DIR
 
 DIGESTS_PATH = Path(".jrr/cache/file-digests.pickle")
 RACY_SECONDS = 2.0
@@ -65,20 +64,13 @@ class FileDigests:
         self.seen[path] = entry
         return entry[1]
 
-    def remember(self, raw: RawFiles, before: dict[str, os.stat_result | None]) -> None:
-        """Record the digests of files just read whose stat did not move while they were, and
-        that were last changed long enough ago."""
-        now = _now()
-        for path, data in raw.data.items():
+    def remember(self, digests: dict[str, bytes], before: dict[str, os.stat_result | None]) -> None:
+        """Record the digests of files just read (by path) that had `before` as their stat, if
+        they were last changed long enough ago and did not move while they were read."""
+        for path, digest in digests.items():
             info = before.get(path)
-            if info is None or now - max(info.st_mtime, info.st_ctime) <= RACY_SECONDS:
-                continue
-            try:
-                after = os.lstat(self.root / path)
-            except OSError:
-                continue
-            if stat_signature(after) == stat_signature(info):
-                self.seen[path] = (stat_signature(info), hashlib.sha256(data).digest())
+            if info is not None and settled(self.root / path, info):
+                self.seen[path] = (stat_signature(info), digest)
 
     def stat_before_reading(self, paths: list[str]) -> dict[str, os.stat_result | None]:
         """The lstat of each path, taken before it is read (None if there is none)."""
@@ -94,6 +86,18 @@ class FileDigests:
         """Keep the entries of the files seen in this run (and only those)."""
         if self.plain and self.seen != self.entries:
             save_entries(self.root / DIGESTS_PATH, self.seen)
+
+
+def settled(file: Path, before: os.stat_result) -> bool:
+    """True if `file`, whose stat was `before` when it was read, was last changed more than
+    RACY_SECONDS ago and did not move while it was read: its digest may be remembered."""
+    if _now() - max(before.st_mtime, before.st_ctime) <= RACY_SECONDS:
+        return False
+    try:
+        after = os.lstat(file)
+    except OSError:
+        return False
+    return stat_signature(after) == stat_signature(before)
 
 
 def stat_signature(info: os.stat_result) -> Signature:

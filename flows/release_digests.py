@@ -38,7 +38,7 @@ class ReleaseDigests:
             return entry[1], before.st_size
         data = file.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        if _settled(file, before):
+        if file_digests.settled(file, before):
             self.seen[key] = (stat_signature(before), digest)
         return digest, len(data)
 
@@ -46,10 +46,3 @@ class ReleaseDigests:
         """Keep the entries of the files seen in this run (and only those)."""
         if self.seen != self.entries:
             save_entries(self.path, self.seen)
-
-
-def _settled(file: Path, before: os.stat_result) -> bool:
-    """True if the file was last changed long enough ago and did not move while it was read."""
-    if file_digests._now() - max(before.st_mtime, before.st_ctime) <= file_digests.RACY_SECONDS:
-        return False
-    return stat_signature(os.lstat(file)) == stat_signature(before)
