@@ -31,6 +31,12 @@ def _without_api() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name not in unset}
 
 
+def _release_command(project: Path) -> list[str]:
+    """`jrr release` of `project`, as this Python runs it."""
+    cli = "import sys; from jrr.flows.cli import main; sys.exit(main())"
+    return [sys.executable, "-c", cli, "release", "--root", str(project), "--date", "2026-01-15"]
+
+
 def _processes_with_home(home: Path) -> list[int]:
     """Ids of running processes whose PREFECT_HOME is `home`."""
     marker = f"PREFECT_HOME={home}".encode()
@@ -93,9 +99,8 @@ print(server.process.poll() is not None, "prefect.server.api.server" in sys.modu
 def test_a_release_without_an_api_publishes_and_leaves_no_server(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(GOLDEN / "raw", project / "raw")
-    command = [sys.executable, "-c", "import sys; from jrr.flows.cli import main; sys.exit(main())"]
     result = subprocess.run(
-        [*command, "release", "--root", str(project), "--date", "2026-01-15"],
+        _release_command(project),
         env=_without_api(),
         capture_output=True,
         text=True,
@@ -145,9 +150,8 @@ def test_a_damaged_latest_release_is_left_for_the_flow_to_report(project: Path) 
 def test_a_release_ended_by_sigterm_stops_its_server(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(GOLDEN / "raw", project / "raw")
-    command = [sys.executable, "-c", "import sys; from jrr.flows.cli import main; sys.exit(main())"]
     release = subprocess.Popen(
-        [*command, "release", "--root", str(project), "--date", "2026-01-15"],
+        _release_command(project),
         env=_without_api(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
