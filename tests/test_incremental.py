@@ -144,11 +144,7 @@ def test_a_problem_is_reported_by_the_whole_build_then_splicing_resumes(
 ) -> None:
     build_dataset(project)
     replace(project, f"raw/annotations/{SUMMIT}.yaml", "country: RU", "country: XX")
-    reports = []
-    for build in (build_dataset, build_uncached):
-        with pytest.raises(InputError) as error:
-            build(project)
-        reports.append(error.value.report())
+    reports = _refusals(project)
     assert reports[0] == reports[1] and "country" in reports[0]
     replace(project, f"raw/annotations/{SUMMIT}.yaml", "country: XX", "country: JP")
     assert_equals_a_whole_build(project)
@@ -213,13 +209,19 @@ def test_a_row_kept_that_a_rebuilt_record_breaks_is_built_whole(
     osaka.write_text(osaka.read_text(encoding="utf-8") + UNDER_KAMCHATKA, encoding="utf-8")
     build_dataset(project)
     replace(project, f"raw/annotations/{SUMMIT}.yaml", *edit)  # the Osaka project is kept
+    reports = _refusals(project)
+    assert reports[0] == reports[1] and "osaka" in reports[0]
+    assert spied == [False]
+
+
+def _refusals(project: Path) -> list[str]:
+    """The reports of the build that splices and of a whole build, both of which must refuse."""
     reports = []
     for build in (build_dataset, build_uncached):
         with pytest.raises(InputError) as error:
             build(project)
         reports.append(error.value.report())
-    assert reports[0] == reports[1] and "osaka" in reports[0]
-    assert spied == [False]
+    return reports
 
 
 def soft(edit: Callable[[Path], None]) -> Callable[[Path], None]:

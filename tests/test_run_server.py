@@ -31,6 +31,13 @@ def _without_api() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if name not in unset}
 
 
+def _golden_project(tmp_path: Path) -> Path:
+    """A project of the golden corpus's raw/ files, nothing released yet."""
+    project = tmp_path / "project"
+    shutil.copytree(GOLDEN / "raw", project / "raw")
+    return project
+
+
 def _release_command(project: Path) -> list[str]:
     """`jrr release` of `project`, as this Python runs it."""
     cli = "import sys; from jrr.flows.cli import main; sys.exit(main())"
@@ -97,8 +104,7 @@ print(server.process.poll() is not None, "prefect.server.api.server" in sys.modu
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
 def test_a_release_without_an_api_publishes_and_leaves_no_server(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(GOLDEN / "raw", project / "raw")
+    project = _golden_project(tmp_path)
     result = subprocess.run(
         _release_command(project),
         env=_without_api(),
@@ -148,8 +154,7 @@ def test_a_damaged_latest_release_is_left_for_the_flow_to_report(project: Path) 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
 def test_a_release_ended_by_sigterm_stops_its_server(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(GOLDEN / "raw", project / "raw")
+    project = _golden_project(tmp_path)
     release = subprocess.Popen(
         _release_command(project),
         env=_without_api(),
